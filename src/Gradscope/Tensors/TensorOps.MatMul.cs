@@ -1,0 +1,111 @@
+using System.Numerics;
+using Gradscope.Autodiff;
+using Gradscope.Tensors.Kernels;
+
+namespace Gradscope.Tensors;
+
+public static partial class Tensor
+{
+    /// <summary>
+    /// Matrix product op(a)·op(b) over the last two axes, with leading batch axes broadcast
+    /// (NumPy matmul). Transposition is a flag passed to GEMM, not a copy, which is also how the
+    /// backward rules avoid materialising transposes. 1-D operands are treated as in NumPy
+    /// (a row vector on the left, a column vector on the right; the unit axis is removed).
+    /// </summary>
+    public static Tensor<T> MatMul<T>(Tensor<T> a, Tensor<T> b, bool transA = false, bool transB = false)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (a.Rank == 0 || b.Rank == 0)
+        {
+            throw new TensorShapeException($"matmul: scalar operand (shapes {Shapes.Format(a.Shape)} and {Shapes.Format(b.Shape)})");
+        }
+        if (a.Rank == 1 || b.Rank == 1)
+        {
+            var a2 = a.Rank == 1 ? Reshape(a, 1, a.Size) : a;
+            var b2 = b.Rank == 1 ? Reshape(b, b.Size, 1) : b;
+            var r = MatMul(a2, b2, a.Rank != 1 && transA, b.Rank != 1 && transB);
+            if (a.Rank == 1)
+            {
+                r = Squeeze(r, -2);
+            }
+            if (b.Rank == 1)
+            {
+                r = Squeeze(r, -1);
+            }
+            return r;
+        }
+        int m = transA ? a.Shape[^1] : a.Shape[^2];
+        int ka = transA ? a.Shape[^2] : a.Shape[^1];
+        int kb = transB ? b.Shape[^1] : b.Shape[^2];
+        int n = transB ? b.Shape[^2] : b.Shape[^1];
+        if (ka != kb)
+        {
+            throw new TensorShapeException(
+                $"matmul: inner dimensions differ: {Shapes.Format(a.Shape)}{(transA ? "^T" : "")} x {Shapes.Format(b.Shape)}{(transB ? "^T" : "")} ({ka} vs {kb})");
+        }
+        var batchA = a.Shape[..^2];
+        var batchB = b.Shape[..^2];
+        var batch = Shapes.Equal(batchA, batchB) ? batchA : Shapes.Broadcast("matmul", batchA, batchB);
+        int nb = Shapes.Size(batch);
+        var shape = new int[batch.Length + 2];
+        batch.CopyTo(shape, 0);
+        shape[^2] = m;
+        shape[^1] = n;
+        var y = new T[Shapes.Size(shape)];
+        int lda = a.Shape[^1], ldb = b.Shape[^1];
+        if (nb == 1)
+        {
+            Gemm.Compute(transA, transB, m, n, ka, T.One, a.Data, lda, b.Data, ldb, T.Zero, y, n);
+        }
+        else
+        {
+            long sA = (long)a.Shape[^1] * a.Shape[^2], sB = (long)b.Shape[^1] * b.Shape[^2];
+            // A batch shape that broadcasts to the output's with the same element count has its layout.
+            bool aFull = Shapes.Size(batchA) == nb;
+            bool bFull = Shapes.Size(batchB) == nb;
+            bool aOne = Shapes.Size(batchA) == 1, bOne = Shapes.Size(batchB) == 1;
+            if ((aFull || aOne) && (bFull || bOne))
+            {
+                Gemm.ComputeBatched(transA, transB, m, n, ka, T.One, a.Data, lda, aOne ? 0 : sA, b.Data, ldb, bOne ? 0 : sB, T.Zero, y, n, (long)m * n, nb);
+            }
+            else
+            {
+                // General batch broadcasting: one GEMM per output batch index.
+                var stA = Shapes.BroadcastStrides(batchA, batch);
+                var stB = Shapes.BroadcastStrides(batchB, batch);
+                var idx = new int[batch.Length];
+                for (int t = 0; t < nb; t++)
+                {
+                    long oa = 0, ob = 0;
+                    for (int d = 0; d < batch.Length; d++)
+                    {
+                        oa += (long)idx[d] * stA[d];
+                        ob += (long)idx[d] * stB[d];
+                    }
+                    Gemm.Compute(transA, transB, m, n, ka, T.One,
+                        a.Data.AsSpan((int)(oa * sA), (int)sA), lda, b.Data.AsSpan((int)(ob * sB), (int)sB), ldb, T.Zero,
+                        y.AsSpan(t * m * n, m * n), n);
+                    for (int d = batch.Length - 1; d >= 0; d--)
+                    {
+                        if (++idx[d] < batch[d])
+                        {
+                            break;
+                        }
+                        idx[d] = 0;
+                    }
+                }
+            }
+        }
+        return Record(new Tensor<T>(y, shape), OpKind.MatMul, new MatMulAttr(transA, transB), a, b);
+    }
+
+    /// <summary>Σ a·b over all elements (shapes must match).</summary>
+    public static Tensor<T> Dot<T>(Tensor<T> a, Tensor<T> b) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (!Shapes.Equal(a.Shape, b.Shape))
+        {
+            throw new TensorShapeException($"dot: shapes {Shapes.Format(a.Shape)} and {Shapes.Format(b.Shape)} differ");
+        }
+        return Sum(Mul(a, b));
+    }
+}
