@@ -1,14 +1,14 @@
 namespace Gradscope.Random;
 
 /// <summary>
-/// Maps a counter block (128 random bits) to the two draw elements it owns: element 2b and 2b+1
-/// come from block b. Every sampler uses 64 bits per element, so the index -> bits map is the
-/// same for all of them (and for float and double).
+/// Maps the 128 bits of counter block b to the two draw elements it owns, 2b (from the low 64
+/// bits) and 2b + 1 (from the high 64 bits). Every sampler uses 64 bits per element, so the
+/// index -> bits map is the same for all of them (and for float and double).
 /// </summary>
 internal interface IPairSampler<T>
 {
     /// <summary>Values of elements 2 * <paramref name="block"/> and 2 * <paramref name="block"/> + 1.</summary>
-    void Pair(UInt32x4 bits, ulong block, out T first, out T second);
+    void Pair(ulong low, ulong high, ulong block, out T first, out T second);
 }
 
 /// <summary>
@@ -19,6 +19,8 @@ internal static class CounterFill
 {
     /// <summary>Spans at least this long are filled in parallel.</summary>
     internal const int ParallelThreshold = 1 << 15;
+
+    private const int BatchBlocks = 128;
 
     /// <summary>Fills <paramref name="dst"/> with elements [start, start + dst.Length) of the draw.</summary>
     internal static unsafe void Fill<T, TSampler>(RngKey key, Span<T> dst, long start, TSampler sampler, bool allowParallel)
@@ -52,21 +54,39 @@ internal static class CounterFill
     private static void Sequential<T, TSampler>(RngKey key, Span<T> dst, long start, TSampler sampler)
         where TSampler : struct, IPairSampler<T>
     {
-        int j = 0;
-        ulong block = (ulong)start >> 1;
-        if ((start & 1) != 0 && dst.Length > 0)
+        if (dst.IsEmpty)
         {
-            sampler.Pair(key.Block(block), block, out _, out dst[0]);
-            j = 1;
-            block++;
+            return;
         }
-        for (; j + 1 < dst.Length; j += 2, block++)
+        Span<ulong> words = stackalloc ulong[2 * BatchBlocks];
+        long end = start + dst.Length;               // exclusive element index
+        ulong firstBlock = (ulong)start >> 1;
+        ulong endBlock = (ulong)(end + 1) >> 1;      // exclusive block index
+        for (ulong b0 = firstBlock; b0 < endBlock; b0 += BatchBlocks)
         {
-            sampler.Pair(key.Block(block), block, out dst[j], out dst[j + 1]);
-        }
-        if (j < dst.Length)
-        {
-            sampler.Pair(key.Block(block), block, out dst[j], out _);
+            int count = (int)Math.Min(BatchBlocks, endBlock - b0);
+            PhiloxBatch.Fill(key, b0, words[..(2 * count)]);
+            for (int j = 0; j < count; j++)
+            {
+                ulong block = b0 + (ulong)j;
+                long e = (long)(2 * block) - start;   // position of element 2 * block in dst (may be -1)
+                if (e >= 0 && e + 1 < dst.Length)
+                {
+                    sampler.Pair(words[2 * j], words[2 * j + 1], block, out dst[(int)e], out dst[(int)e + 1]);
+                }
+                else
+                {
+                    sampler.Pair(words[2 * j], words[2 * j + 1], block, out T first, out T second);
+                    if (e >= 0)
+                    {
+                        dst[(int)e] = first;
+                    }
+                    if (e + 1 < dst.Length)
+                    {
+                        dst[(int)e + 1] = second;
+                    }
+                }
+            }
         }
     }
 }

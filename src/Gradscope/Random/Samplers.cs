@@ -75,10 +75,10 @@ internal readonly struct UniformSampler<T> : IPairSampler<T>
         _scale = T.ScaleB(T.One, -p);
     }
 
-    public void Pair(UInt32x4 bits, ulong block, out T first, out T second)
+    public void Pair(ulong low, ulong high, ulong block, out T first, out T second)
     {
-        first = Map(bits.Low64);
-        second = Map(bits.High64);
+        first = Map(low);
+        second = Map(high);
     }
 
     private T Map(ulong x)
@@ -99,10 +99,10 @@ internal readonly struct UniformSampler<T> : IPairSampler<T>
 internal readonly struct NormalSampler<T>(double mean, double std) : IPairSampler<T>
     where T : IFloatingPointIeee754<T>
 {
-    public void Pair(UInt32x4 bits, ulong block, out T first, out T second)
+    public void Pair(ulong low, ulong high, ulong block, out T first, out T second)
     {
-        double radius = Math.Sqrt(-2.0 * Math.Log(Bits.UnitOpenClosed(bits.Low64)));
-        (double sin, double cos) = Math.SinCos(2.0 * Math.PI * Bits.UnitClosedOpen(bits.High64));
+        double radius = Math.Sqrt(-2.0 * Math.Log(Bits.UnitOpenClosed(low)));
+        (double sin, double cos) = Math.SinCos(2.0 * Math.PI * Bits.UnitClosedOpen(high));
         first = T.CreateTruncating(mean + std * (radius * cos));
         second = T.CreateTruncating(mean + std * (radius * sin));
     }
@@ -112,19 +112,19 @@ internal readonly struct NormalSampler<T>(double mean, double std) : IPairSample
 internal readonly struct BernoulliSampler<T>(double p) : IPairSampler<T>
     where T : IFloatingPointIeee754<T>
 {
-    public void Pair(UInt32x4 bits, ulong block, out T first, out T second)
+    public void Pair(ulong low, ulong high, ulong block, out T first, out T second)
     {
-        first = Bits.UnitClosedOpen(bits.Low64) < p ? T.One : T.Zero;
-        second = Bits.UnitClosedOpen(bits.High64) < p ? T.One : T.Zero;
+        first = Bits.UnitClosedOpen(low) < p ? T.One : T.Zero;
+        second = Bits.UnitClosedOpen(high) < p ? T.One : T.Zero;
     }
 }
 
 /// <summary>Unbiased integers in [low, low + range) (Lemire, deterministic redraws).</summary>
 internal readonly struct UniformIntSampler(RngKey key, int low, ulong range) : IPairSampler<int>
 {
-    public void Pair(UInt32x4 bits, ulong block, out int first, out int second)
+    public void Pair(ulong lowBits, ulong highBits, ulong block, out int first, out int second)
     {
-        first = (int)(low + (long)Bits.Bounded(key, 2 * block, bits.Low64, range));
-        second = (int)(low + (long)Bits.Bounded(key, 2 * block + 1, bits.High64, range));
+        first = (int)(low + (long)Bits.Bounded(key, 2 * block, lowBits, range));
+        second = (int)(low + (long)Bits.Bounded(key, 2 * block + 1, highBits, range));
     }
 }

@@ -50,4 +50,23 @@ public class Philox4x32Tests
         // 128 trials of Binomial(128, 1/2): mean 64, standard error sqrt(32/128) = 0.5.
         Assert.InRange(total / 128, 64 - 5 * 0.5, 64 + 5 * 0.5);
     }
+
+    [Theory]
+    [InlineData(0UL, 1)]
+    [InlineData(0UL, 37)]
+    [InlineData(0xFFFF_FFFDUL, 9)]          // lanes cross into counter word 1
+    [InlineData(0x1234_5678_9ABC_DEF0UL, 16)]
+    public void BatchGeneratorMatchesScalarPhilox(ulong firstBlock, int blocks)
+    {
+        var key = new RngKey(0x299f31d0_a4093822UL);
+        var words = new ulong[2 * blocks];
+        PhiloxBatch.Fill(key, firstBlock, words);
+        for (int j = 0; j < blocks; j++)
+        {
+            ulong block = firstBlock + (ulong)j;
+            UInt32x4 expected = Philox4x32.Generate(new UInt32x4((uint)block, (uint)(block >> 32), 0, 0), 0xa4093822, 0x299f31d0);
+            Assert.Equal(expected.Low64, words[2 * j]);
+            Assert.Equal(expected.High64, words[2 * j + 1]);
+        }
+    }
 }
