@@ -47,7 +47,7 @@ public sealed class Mlp : Model
             ps.Add(new ParamSpec($"layers.{i}.weight", [widths[i + 1], widths[i]], i, false));
             if (bias)
             {
-                ps.Add(new ParamSpec($"layers.{i}.bias", [widths[i + 1]], i, true));
+                ps.Add(new ParamSpec($"layers.{i}.bias", [widths[i + 1]], i, true, widths[i]));
             }
         }
         _params = [.. ps];

@@ -6,9 +6,10 @@ namespace Gradscope.Nn;
 /// <summary>Name and shape of one parameter tensor, plus its role for initialisers.</summary>
 /// <param name="Layer">Index of the linear layer it belongs to (0..L-1).</param>
 /// <param name="IsBias">True for a bias vector, false for a weight matrix [out, in].</param>
-public sealed record ParamSpec(string Name, int[] Shape, int Layer, bool IsBias)
+/// <param name="BiasFanIn">For a bias: the fan-in of its layer's weight (PyTorch's bias init uses it).</param>
+public sealed record ParamSpec(string Name, int[] Shape, int Layer, bool IsBias, int? BiasFanIn = null)
 {
-    public int FanIn => IsBias ? Shape[0] : Shape[^1];
+    public int FanIn => IsBias ? BiasFanIn ?? Shape[0] : Shape[^1];
 
     public int FanOut => Shape[0];
 }
