@@ -66,9 +66,6 @@ internal unsafe struct GemmJob<T> where T : unmanaged
 /// </summary>
 internal static unsafe class GemmManaged
 {
-    /// <summary>Test/tuning knob: which kernel family runs. Auto picks the widest accelerated one.</summary>
-    internal static GemmIsa ForcedIsa { get; set; } = GemmIsa.Auto;
-
     /// <summary>Tuning knobs (0 or null = the built-in choice); used by the tuning harness and tests.</summary>
     internal static int TuneKC { get; set; }
 
@@ -83,12 +80,22 @@ internal static unsafe class GemmManaged
     /// <summary>Products with fewer multiply-adds than this run on one thread (measured; see docs/performance.md).</summary>
     internal static long ParallelThreshold { get; set; } = 96L * 96 * 96;
 
-    public static GemmIsa ActiveIsa => ForcedIsa != GemmIsa.Auto ? ForcedIsa
-        : Vector512.IsHardwareAccelerated ? GemmIsa.Vector512
+    /// <summary>The widest kernel family this machine accelerates.</summary>
+    public static GemmIsa ActiveIsa => Vector512.IsHardwareAccelerated ? GemmIsa.Vector512
         : Vector.IsHardwareAccelerated ? GemmIsa.Vector
         : GemmIsa.Scalar;
 
     public static void Compute<T>(bool transA, bool transB, int m, int n, int k, T alpha,
+        T* a, nint lda, T* b, nint ldb, T beta, T* c, nint ldc, int maxThreads)
+        where T : unmanaged, IFloatingPointIeee754<T>
+        => Compute(GemmIsa.Auto, transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, maxThreads);
+
+    /// <summary>
+    /// C = alpha op(A) op(B) + beta C with m, n, k &gt; 0 and alpha != 0 (Gemm handles the rest),
+    /// on at most <paramref name="maxThreads"/> threads, with the kernel family <paramref name="isa"/>
+    /// (tests force the narrower families to check they agree bitwise).
+    /// </summary>
+    public static void Compute<T>(GemmIsa isa, bool transA, bool transB, int m, int n, int k, T alpha,
         T* a, nint lda, T* b, nint ldb, T beta, T* c, nint ldc, int maxThreads)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
@@ -97,7 +104,7 @@ internal static unsafe class GemmManaged
             TransA = transA, TransB = transB, M = m, N = n, K = k, Alpha = alpha, Beta = beta,
             A = a, B = b, C = c, Lda = lda, Ldb = ldb, Ldc = ldc,
         };
-        switch (ActiveIsa)
+        switch (isa == GemmIsa.Auto ? ActiveIsa : isa)
         {
             case GemmIsa.Vector512:
                 Run<T, Kernel512<T>>(ref job, maxThreads);
