@@ -1,0 +1,38 @@
+using Gradscope.Lab.Spec;
+
+namespace Gradscope.Tests.Lab.Spec;
+
+/// <summary>Every built-in experiment under gallery/ must load without errors.</summary>
+public class GallerySpecTests
+{
+    public static TheoryData<string> GallerySpecs()
+    {
+        var data = new TheoryData<string>();
+        var dir = Path.Combine(SpecTestKit.RepoRoot(), "gallery");
+        if (Directory.Exists(dir))
+        {
+            foreach (var f in Directory.EnumerateFiles(dir, "*", SearchOption.AllDirectories)
+                         .Where(f => Path.GetExtension(f) is ".yaml" or ".yml" or ".json").Order(StringComparer.Ordinal))
+            {
+                data.Add(Path.GetRelativePath(dir, f));
+            }
+        }
+        if (data.Count == 0)
+        {
+            data.Add("");
+        }
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(GallerySpecs))]
+    public void Loads(string relativePath)
+    {
+        if (relativePath.Length == 0)
+        {
+            return; // no gallery specs yet
+        }
+        var spec = SpecLoader.LoadFile(Path.Combine(SpecTestKit.RepoRoot(), "gallery", relativePath));
+        Assert.Equal(spec, SpecLoader.Parse(SpecLoader.ToJson(spec), "json"));
+    }
+}
