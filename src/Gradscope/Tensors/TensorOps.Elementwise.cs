@@ -33,7 +33,7 @@ public static partial class Tensor
         where TOp : IBinaryOp<T>
     {
         var shape = Shapes.Equal(a.Shape, b.Shape) ? a.Shape : Shapes.Broadcast(name, a.Shape, b.Shape);
-        var y = new T[Shapes.Size(shape)];
+        var y = Buffers.Uninitialized<T>(Shapes.Size(shape));
         BroadcastKernels.Binary<T, TOp>(a.Data, a.Shape, b.Data, b.Shape, y, shape);
         return new Tensor<T>(y, shape == a.Shape ? (int[])shape.Clone() : shape);
     }
@@ -42,14 +42,14 @@ public static partial class Tensor
 
     private static Tensor<T> Map<T>(Tensor<T> x, SpanMap<T> kernel) where T : unmanaged, IFloatingPointIeee754<T>
     {
-        var y = new T[x.Size];
+        var y = Buffers.Uninitialized<T>(x.Size);
         kernel(x.Data, y);
         return new Tensor<T>(y, (int[])x.Shape.Clone());
     }
 
     private static Tensor<T> MapOp<T, TOp>(Tensor<T> x) where T : unmanaged, IFloatingPointIeee754<T> where TOp : IUnaryOp<T>
     {
-        var y = new T[x.Size];
+        var y = Buffers.Uninitialized<T>(x.Size);
         ElementwiseLoop.Unary<T, TOp>(x.Data, y);
         return new Tensor<T>(y, (int[])x.Shape.Clone());
     }
@@ -82,14 +82,14 @@ public static partial class Tensor
 
     public static Tensor<T> AddScalar<T>(Tensor<T> x, double s) where T : unmanaged, IFloatingPointIeee754<T>
     {
-        var y = new T[x.Size];
+        var y = Buffers.Uninitialized<T>(x.Size);
         ElementwiseLoop.BinaryScalarRight<T, AddOp<T>>(x.Data, T.CreateTruncating(s), y);
         return Record(new Tensor<T>(y, (int[])x.Shape.Clone()), OpKind.AddScalar, new ScalarAttr(s), x);
     }
 
     public static Tensor<T> MulScalar<T>(Tensor<T> x, double s) where T : unmanaged, IFloatingPointIeee754<T>
     {
-        var y = new T[x.Size];
+        var y = Buffers.Uninitialized<T>(x.Size);
         ElementwiseLoop.BinaryScalarRight<T, MulOp<T>>(x.Data, T.CreateTruncating(s), y);
         return Record(new Tensor<T>(y, (int[])x.Shape.Clone()), OpKind.MulScalar, new ScalarAttr(s), x);
     }
@@ -116,7 +116,7 @@ public static partial class Tensor
         var shape = Shapes.Broadcast("pow", a.Shape, b.Shape);
         var ab = BroadcastTo(a.Detach(), shape).Data;
         var bb = BroadcastTo(b.Detach(), shape).Data;
-        var y = new T[ab.Length];
+        var y = Buffers.Uninitialized<T>(ab.Length);
         for (int i = 0; i < y.Length; i++)
         {
             y[i] = T.Pow(ab[i], bb[i]);
@@ -160,7 +160,7 @@ public static partial class Tensor
     public static Tensor<T> LeakyRelu<T>(Tensor<T> x, double slope = 0.01) where T : unmanaged, IFloatingPointIeee754<T>
     {
         var s = T.CreateTruncating(slope);
-        var y = new T[x.Size];
+        var y = Buffers.Uninitialized<T>(x.Size);
         for (int i = 0; i < y.Length; i++)
         {
             var v = x.Data[i];
@@ -172,7 +172,7 @@ public static partial class Tensor
     /// <summary>The Gauss error function (Math.NET's double-precision implementation).</summary>
     public static Tensor<T> Erf<T>(Tensor<T> x) where T : unmanaged, IFloatingPointIeee754<T>
     {
-        var y = new T[x.Size];
+        var y = Buffers.Uninitialized<T>(x.Size);
         for (int i = 0; i < y.Length; i++)
         {
             y[i] = T.CreateTruncating(MathNet.Numerics.SpecialFunctions.Erf(double.CreateTruncating(x.Data[i])));
@@ -183,7 +183,7 @@ public static partial class Tensor
     /// <summary>Exact GELU, x·Φ(x) = 0.5·x·(1 + erf(x/√2)) (Hendrycks and Gimpel 2016; PyTorch's default).</summary>
     public static Tensor<T> Gelu<T>(Tensor<T> x) where T : unmanaged, IFloatingPointIeee754<T>
     {
-        var y = new T[x.Size];
+        var y = Buffers.Uninitialized<T>(x.Size);
         for (int i = 0; i < y.Length; i++)
         {
             double v = double.CreateTruncating(x.Data[i]);
@@ -195,7 +195,7 @@ public static partial class Tensor
     /// <summary>log(1 + e^x), computed stably as max(x, 0) + log1p(e^-|x|) (no overflow for large |x|).</summary>
     public static Tensor<T> Softplus<T>(Tensor<T> x) where T : unmanaged, IFloatingPointIeee754<T>
     {
-        var y = new T[x.Size];
+        var y = Buffers.Uninitialized<T>(x.Size);
         for (int i = 0; i < y.Length; i++)
         {
             var v = x.Data[i];
@@ -226,7 +226,7 @@ public static partial class Tensor
         var c = BroadcastRaw(cond, shape);
         var av = BroadcastRaw(a, shape);
         var bv = BroadcastRaw(b, shape);
-        var y = new T[c.Length];
+        var y = Buffers.Uninitialized<T>(c.Length);
         for (int i = 0; i < y.Length; i++)
         {
             y[i] = c[i] != T.Zero ? av[i] : bv[i];
@@ -240,7 +240,7 @@ public static partial class Tensor
         {
             return x.Data;
         }
-        var y = new T[Shapes.Size(shape)];
+        var y = Buffers.Uninitialized<T>(Shapes.Size(shape));
         BroadcastKernels.BroadcastTo(x.Data, x.Shape, y, shape);
         return y;
     }

@@ -51,7 +51,8 @@ public static partial class Tensor
         batch.CopyTo(shape, 0);
         shape[^2] = m;
         shape[^1] = n;
-        var y = new T[Shapes.Size(shape)];
+        // GEMM with beta = 0 overwrites C entirely (an empty inner dimension writes zeros).
+        var y = ka > 0 ? Buffers.Uninitialized<T>(Shapes.Size(shape)) : new T[Shapes.Size(shape)];
         int lda = a.Shape[^1], ldb = b.Shape[^1];
         if (nb == 1)
         {

@@ -95,7 +95,7 @@ public static partial class Tensor
         {
             throw new TensorShapeException($"broadcast_to: shape {Shapes.Format(x.Shape)} does not broadcast to {Shapes.Format(shape)}");
         }
-        var y = new T[Shapes.Size(shape)];
+        var y = Buffers.Uninitialized<T>(Shapes.Size(shape));
         BroadcastKernels.BroadcastTo(x.Data, x.Shape, y, shape);
         return Record(new Tensor<T>(y, (int[])shape.Clone()), OpKind.BroadcastTo, new ShapeAttr(x.Shape), x);
     }

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Numerics;
 using Gradscope.Nn;
 using Gradscope.Optim;
+using Gradscope.Optim.Flow;
 using Gradscope.Tensors;
 
 namespace Gradscope.Training;
@@ -11,7 +12,9 @@ namespace Gradscope.Training;
 /// reached, and θ₀ (distance-from-init after a resume). Minibatch order is a pure function of
 /// (seed, step), so it needs no state.
 /// </summary>
-public sealed record TrainingState<T>(long Step, double Time, ParamSet<T> Params, OptimizerState<T>? Optimizer, ParamSet<T> Initial)
+/// <remarks>For gradient flow, Step is the index of the last record written and <see cref="Flow"/> holds the integrator's state.</remarks>
+public sealed record TrainingState<T>(long Step, double Time, ParamSet<T> Params, OptimizerState<T>? Optimizer, ParamSet<T> Initial,
+    FlowState<T>? Flow = null)
     where T : unmanaged, IFloatingPointIeee754<T>
 {
     public const string InitialPrefix = "initial.";
@@ -33,6 +36,7 @@ public sealed record TrainingState<T>(long Step, double Time, ParamSet<T> Params
         {
             OptimizerState.WriteTo(f, Optimizer, Params.Names);
         }
+        Flow?.WriteTo(f);
         f.Metadata["step"] = Step.ToString(CultureInfo.InvariantCulture);
         f.Metadata["time"] = Time.ToString("R", CultureInfo.InvariantCulture);
         f.Metadata["dtype"] = typeof(T) == typeof(double) ? "float64" : "float32";
@@ -55,6 +59,7 @@ public sealed record TrainingState<T>(long Step, double Time, ParamSet<T> Params
         var opt = optimizerTemplate is null ? null : OptimizerState.ReadFrom(f, optimizerTemplate, names);
         long step = long.Parse(f.Metadata["step"], CultureInfo.InvariantCulture);
         double time = double.Parse(f.Metadata["time"], CultureInfo.InvariantCulture);
-        return new TrainingState<T>(step, time, ps, opt, init);
+        var flow = f.Contains("flow.y") ? FlowState<T>.ReadFrom(f) : null;
+        return new TrainingState<T>(step, time, ps, opt, init, flow);
     }
 }

@@ -36,7 +36,7 @@ internal static unsafe class GemmMicroKernel512
     {
         int w = Vector512<T>.Count;
         Vector512<T> m0 = Vector512<T>.AllBitsSet, m1 = Vector512<T>.AllBitsSet;
-        if (TW.Masked)
+        if (typeof(TW) != typeof(FullWidth))
         {
             m0 = GemmSimd.TailMask<T>(nr);
             m1 = GemmSimd.TailMask<T>(nr - w);
@@ -55,72 +55,72 @@ internal static unsafe class GemmMicroKernel512
         Vector512<T> c11_0 = default, c11_1 = default;
         for (int p = 0; p < kc; p++)
         {
-            Vector512<T> b0 = TW.Vectors == 1 ? GemmSimd.MaskLoad(b, m0) : Vector512.Load(b);
-            Vector512<T> b1 = TW.Vectors == 1 ? default : TW.Masked ? GemmSimd.MaskLoad(b + w, m1) : Vector512.Load(b + w);
+            Vector512<T> b0 = typeof(TW) == typeof(SingleMasked) ? GemmSimd.MaskLoad(b, m0) : Vector512.Load(b);
+            Vector512<T> b1 = typeof(TW) == typeof(SingleMasked) ? default : typeof(TW) == typeof(MaskedTail) ? GemmSimd.MaskLoad(b + w, m1) : Vector512.Load(b + w);
             Vector512<T> x = Vector512.Create(a.Get(0));
             c0_0 = GemmSimd.Fma(x, b0, c0_0);
-            if (TW.Vectors > 1) c0_1 = GemmSimd.Fma(x, b1, c0_1);
-            if (R.Value > 1) { x = Vector512.Create(a.Get(1)); c1_0 = GemmSimd.Fma(x, b0, c1_0); if (TW.Vectors > 1) c1_1 = GemmSimd.Fma(x, b1, c1_1); }
-            if (R.Value > 2) { x = Vector512.Create(a.Get(2)); c2_0 = GemmSimd.Fma(x, b0, c2_0); if (TW.Vectors > 1) c2_1 = GemmSimd.Fma(x, b1, c2_1); }
-            if (R.Value > 3) { x = Vector512.Create(a.Get(3)); c3_0 = GemmSimd.Fma(x, b0, c3_0); if (TW.Vectors > 1) c3_1 = GemmSimd.Fma(x, b1, c3_1); }
-            if (R.Value > 4) { x = Vector512.Create(a.Get(4)); c4_0 = GemmSimd.Fma(x, b0, c4_0); if (TW.Vectors > 1) c4_1 = GemmSimd.Fma(x, b1, c4_1); }
-            if (R.Value > 5) { x = Vector512.Create(a.Get(5)); c5_0 = GemmSimd.Fma(x, b0, c5_0); if (TW.Vectors > 1) c5_1 = GemmSimd.Fma(x, b1, c5_1); }
-            if (R.Value > 6) { x = Vector512.Create(a.Get(6)); c6_0 = GemmSimd.Fma(x, b0, c6_0); if (TW.Vectors > 1) c6_1 = GemmSimd.Fma(x, b1, c6_1); }
-            if (R.Value > 7) { x = Vector512.Create(a.Get(7)); c7_0 = GemmSimd.Fma(x, b0, c7_0); if (TW.Vectors > 1) c7_1 = GemmSimd.Fma(x, b1, c7_1); }
-            if (R.Value > 8) { x = Vector512.Create(a.Get(8)); c8_0 = GemmSimd.Fma(x, b0, c8_0); if (TW.Vectors > 1) c8_1 = GemmSimd.Fma(x, b1, c8_1); }
-            if (R.Value > 9) { x = Vector512.Create(a.Get(9)); c9_0 = GemmSimd.Fma(x, b0, c9_0); if (TW.Vectors > 1) c9_1 = GemmSimd.Fma(x, b1, c9_1); }
-            if (R.Value > 10) { x = Vector512.Create(a.Get(10)); c10_0 = GemmSimd.Fma(x, b0, c10_0); if (TW.Vectors > 1) c10_1 = GemmSimd.Fma(x, b1, c10_1); }
-            if (R.Value > 11) { x = Vector512.Create(a.Get(11)); c11_0 = GemmSimd.Fma(x, b0, c11_0); if (TW.Vectors > 1) c11_1 = GemmSimd.Fma(x, b1, c11_1); }
+            if (typeof(TW) != typeof(SingleMasked)) c0_1 = GemmSimd.Fma(x, b1, c0_1);
+            if (typeof(R) != typeof(R1)) { x = Vector512.Create(a.Get(1)); c1_0 = GemmSimd.Fma(x, b0, c1_0); if (typeof(TW) != typeof(SingleMasked)) c1_1 = GemmSimd.Fma(x, b1, c1_1); }
+            if (typeof(R) != typeof(R1) && typeof(R) != typeof(R2)) { x = Vector512.Create(a.Get(2)); c2_0 = GemmSimd.Fma(x, b0, c2_0); if (typeof(TW) != typeof(SingleMasked)) c2_1 = GemmSimd.Fma(x, b1, c2_1); }
+            if (typeof(R) != typeof(R1) && typeof(R) != typeof(R2) && typeof(R) != typeof(R3)) { x = Vector512.Create(a.Get(3)); c3_0 = GemmSimd.Fma(x, b0, c3_0); if (typeof(TW) != typeof(SingleMasked)) c3_1 = GemmSimd.Fma(x, b1, c3_1); }
+            if (typeof(R) != typeof(R1) && typeof(R) != typeof(R2) && typeof(R) != typeof(R3) && typeof(R) != typeof(R4)) { x = Vector512.Create(a.Get(4)); c4_0 = GemmSimd.Fma(x, b0, c4_0); if (typeof(TW) != typeof(SingleMasked)) c4_1 = GemmSimd.Fma(x, b1, c4_1); }
+            if (typeof(R) != typeof(R1) && typeof(R) != typeof(R2) && typeof(R) != typeof(R3) && typeof(R) != typeof(R4) && typeof(R) != typeof(R5)) { x = Vector512.Create(a.Get(5)); c5_0 = GemmSimd.Fma(x, b0, c5_0); if (typeof(TW) != typeof(SingleMasked)) c5_1 = GemmSimd.Fma(x, b1, c5_1); }
+            if (typeof(R) != typeof(R1) && typeof(R) != typeof(R2) && typeof(R) != typeof(R3) && typeof(R) != typeof(R4) && typeof(R) != typeof(R5) && typeof(R) != typeof(R6)) { x = Vector512.Create(a.Get(6)); c6_0 = GemmSimd.Fma(x, b0, c6_0); if (typeof(TW) != typeof(SingleMasked)) c6_1 = GemmSimd.Fma(x, b1, c6_1); }
+            if (typeof(R) != typeof(R1) && typeof(R) != typeof(R2) && typeof(R) != typeof(R3) && typeof(R) != typeof(R4) && typeof(R) != typeof(R5) && typeof(R) != typeof(R6) && typeof(R) != typeof(R7)) { x = Vector512.Create(a.Get(7)); c7_0 = GemmSimd.Fma(x, b0, c7_0); if (typeof(TW) != typeof(SingleMasked)) c7_1 = GemmSimd.Fma(x, b1, c7_1); }
+            if (typeof(R) != typeof(R1) && typeof(R) != typeof(R2) && typeof(R) != typeof(R3) && typeof(R) != typeof(R4) && typeof(R) != typeof(R5) && typeof(R) != typeof(R6) && typeof(R) != typeof(R7) && typeof(R) != typeof(R8)) { x = Vector512.Create(a.Get(8)); c8_0 = GemmSimd.Fma(x, b0, c8_0); if (typeof(TW) != typeof(SingleMasked)) c8_1 = GemmSimd.Fma(x, b1, c8_1); }
+            if (typeof(R) != typeof(R1) && typeof(R) != typeof(R2) && typeof(R) != typeof(R3) && typeof(R) != typeof(R4) && typeof(R) != typeof(R5) && typeof(R) != typeof(R6) && typeof(R) != typeof(R7) && typeof(R) != typeof(R8) && typeof(R) != typeof(R9)) { x = Vector512.Create(a.Get(9)); c9_0 = GemmSimd.Fma(x, b0, c9_0); if (typeof(TW) != typeof(SingleMasked)) c9_1 = GemmSimd.Fma(x, b1, c9_1); }
+            if (typeof(R) != typeof(R1) && typeof(R) != typeof(R2) && typeof(R) != typeof(R3) && typeof(R) != typeof(R4) && typeof(R) != typeof(R5) && typeof(R) != typeof(R6) && typeof(R) != typeof(R7) && typeof(R) != typeof(R8) && typeof(R) != typeof(R9) && typeof(R) != typeof(R10)) { x = Vector512.Create(a.Get(10)); c10_0 = GemmSimd.Fma(x, b0, c10_0); if (typeof(TW) != typeof(SingleMasked)) c10_1 = GemmSimd.Fma(x, b1, c10_1); }
+            if (typeof(R) != typeof(R1) && typeof(R) != typeof(R2) && typeof(R) != typeof(R3) && typeof(R) != typeof(R4) && typeof(R) != typeof(R5) && typeof(R) != typeof(R6) && typeof(R) != typeof(R7) && typeof(R) != typeof(R8) && typeof(R) != typeof(R9) && typeof(R) != typeof(R10) && typeof(R) != typeof(R11)) { x = Vector512.Create(a.Get(11)); c11_0 = GemmSimd.Fma(x, b0, c11_0); if (typeof(TW) != typeof(SingleMasked)) c11_1 = GemmSimd.Fma(x, b1, c11_1); }
             a.Advance();
             b += rsB;
         }
         // Inlined stores only: a call here would make the JIT keep the accumulators in memory
         // during the k loop (every vector register is caller-saved).
         var e = new GemmEpilogue<T>(alpha, beta, nr);
-        if (TW.Vectors == 1)
+        if (typeof(TW) == typeof(SingleMasked))
         {
             e.StoreMasked(c, c0_0, m0);
-            if (R.Value > 1) e.StoreMasked(c + 1 * ldc, c1_0, m0);
-            if (R.Value > 2) e.StoreMasked(c + 2 * ldc, c2_0, m0);
-            if (R.Value > 3) e.StoreMasked(c + 3 * ldc, c3_0, m0);
-            if (R.Value > 4) e.StoreMasked(c + 4 * ldc, c4_0, m0);
-            if (R.Value > 5) e.StoreMasked(c + 5 * ldc, c5_0, m0);
-            if (R.Value > 6) e.StoreMasked(c + 6 * ldc, c6_0, m0);
-            if (R.Value > 7) e.StoreMasked(c + 7 * ldc, c7_0, m0);
-            if (R.Value > 8) e.StoreMasked(c + 8 * ldc, c8_0, m0);
-            if (R.Value > 9) e.StoreMasked(c + 9 * ldc, c9_0, m0);
-            if (R.Value > 10) e.StoreMasked(c + 10 * ldc, c10_0, m0);
-            if (R.Value > 11) e.StoreMasked(c + 11 * ldc, c11_0, m0);
+            if (typeof(R) != typeof(R1)) e.StoreMasked(c + 1 * ldc, c1_0, m0);
+            if (typeof(R) != typeof(R1) && typeof(R) != typeof(R2)) e.StoreMasked(c + 2 * ldc, c2_0, m0);
+            if (typeof(R) != typeof(R1) && typeof(R) != typeof(R2) && typeof(R) != typeof(R3)) e.StoreMasked(c + 3 * ldc, c3_0, m0);
+            if (typeof(R) != typeof(R1) && typeof(R) != typeof(R2) && typeof(R) != typeof(R3) && typeof(R) != typeof(R4)) e.StoreMasked(c + 4 * ldc, c4_0, m0);
+            if (typeof(R) != typeof(R1) && typeof(R) != typeof(R2) && typeof(R) != typeof(R3) && typeof(R) != typeof(R4) && typeof(R) != typeof(R5)) e.StoreMasked(c + 5 * ldc, c5_0, m0);
+            if (typeof(R) != typeof(R1) && typeof(R) != typeof(R2) && typeof(R) != typeof(R3) && typeof(R) != typeof(R4) && typeof(R) != typeof(R5) && typeof(R) != typeof(R6)) e.StoreMasked(c + 6 * ldc, c6_0, m0);
+            if (typeof(R) != typeof(R1) && typeof(R) != typeof(R2) && typeof(R) != typeof(R3) && typeof(R) != typeof(R4) && typeof(R) != typeof(R5) && typeof(R) != typeof(R6) && typeof(R) != typeof(R7)) e.StoreMasked(c + 7 * ldc, c7_0, m0);
+            if (typeof(R) != typeof(R1) && typeof(R) != typeof(R2) && typeof(R) != typeof(R3) && typeof(R) != typeof(R4) && typeof(R) != typeof(R5) && typeof(R) != typeof(R6) && typeof(R) != typeof(R7) && typeof(R) != typeof(R8)) e.StoreMasked(c + 8 * ldc, c8_0, m0);
+            if (typeof(R) != typeof(R1) && typeof(R) != typeof(R2) && typeof(R) != typeof(R3) && typeof(R) != typeof(R4) && typeof(R) != typeof(R5) && typeof(R) != typeof(R6) && typeof(R) != typeof(R7) && typeof(R) != typeof(R8) && typeof(R) != typeof(R9)) e.StoreMasked(c + 9 * ldc, c9_0, m0);
+            if (typeof(R) != typeof(R1) && typeof(R) != typeof(R2) && typeof(R) != typeof(R3) && typeof(R) != typeof(R4) && typeof(R) != typeof(R5) && typeof(R) != typeof(R6) && typeof(R) != typeof(R7) && typeof(R) != typeof(R8) && typeof(R) != typeof(R9) && typeof(R) != typeof(R10)) e.StoreMasked(c + 10 * ldc, c10_0, m0);
+            if (typeof(R) != typeof(R1) && typeof(R) != typeof(R2) && typeof(R) != typeof(R3) && typeof(R) != typeof(R4) && typeof(R) != typeof(R5) && typeof(R) != typeof(R6) && typeof(R) != typeof(R7) && typeof(R) != typeof(R8) && typeof(R) != typeof(R9) && typeof(R) != typeof(R10) && typeof(R) != typeof(R11)) e.StoreMasked(c + 11 * ldc, c11_0, m0);
         }
-        else if (TW.Masked)
+        else if (typeof(TW) == typeof(MaskedTail))
         {
             e.Store(c, c0_0); e.StoreMasked(c + w, c0_1, m1);
-            if (R.Value > 1) { e.Store(c + 1 * ldc, c1_0); e.StoreMasked(c + 1 * ldc + w, c1_1, m1); }
-            if (R.Value > 2) { e.Store(c + 2 * ldc, c2_0); e.StoreMasked(c + 2 * ldc + w, c2_1, m1); }
-            if (R.Value > 3) { e.Store(c + 3 * ldc, c3_0); e.StoreMasked(c + 3 * ldc + w, c3_1, m1); }
-            if (R.Value > 4) { e.Store(c + 4 * ldc, c4_0); e.StoreMasked(c + 4 * ldc + w, c4_1, m1); }
-            if (R.Value > 5) { e.Store(c + 5 * ldc, c5_0); e.StoreMasked(c + 5 * ldc + w, c5_1, m1); }
-            if (R.Value > 6) { e.Store(c + 6 * ldc, c6_0); e.StoreMasked(c + 6 * ldc + w, c6_1, m1); }
-            if (R.Value > 7) { e.Store(c + 7 * ldc, c7_0); e.StoreMasked(c + 7 * ldc + w, c7_1, m1); }
-            if (R.Value > 8) { e.Store(c + 8 * ldc, c8_0); e.StoreMasked(c + 8 * ldc + w, c8_1, m1); }
-            if (R.Value > 9) { e.Store(c + 9 * ldc, c9_0); e.StoreMasked(c + 9 * ldc + w, c9_1, m1); }
-            if (R.Value > 10) { e.Store(c + 10 * ldc, c10_0); e.StoreMasked(c + 10 * ldc + w, c10_1, m1); }
-            if (R.Value > 11) { e.Store(c + 11 * ldc, c11_0); e.StoreMasked(c + 11 * ldc + w, c11_1, m1); }
+            if (typeof(R) != typeof(R1)) { e.Store(c + 1 * ldc, c1_0); e.StoreMasked(c + 1 * ldc + w, c1_1, m1); }
+            if (typeof(R) != typeof(R1) && typeof(R) != typeof(R2)) { e.Store(c + 2 * ldc, c2_0); e.StoreMasked(c + 2 * ldc + w, c2_1, m1); }
+            if (typeof(R) != typeof(R1) && typeof(R) != typeof(R2) && typeof(R) != typeof(R3)) { e.Store(c + 3 * ldc, c3_0); e.StoreMasked(c + 3 * ldc + w, c3_1, m1); }
+            if (typeof(R) != typeof(R1) && typeof(R) != typeof(R2) && typeof(R) != typeof(R3) && typeof(R) != typeof(R4)) { e.Store(c + 4 * ldc, c4_0); e.StoreMasked(c + 4 * ldc + w, c4_1, m1); }
+            if (typeof(R) != typeof(R1) && typeof(R) != typeof(R2) && typeof(R) != typeof(R3) && typeof(R) != typeof(R4) && typeof(R) != typeof(R5)) { e.Store(c + 5 * ldc, c5_0); e.StoreMasked(c + 5 * ldc + w, c5_1, m1); }
+            if (typeof(R) != typeof(R1) && typeof(R) != typeof(R2) && typeof(R) != typeof(R3) && typeof(R) != typeof(R4) && typeof(R) != typeof(R5) && typeof(R) != typeof(R6)) { e.Store(c + 6 * ldc, c6_0); e.StoreMasked(c + 6 * ldc + w, c6_1, m1); }
+            if (typeof(R) != typeof(R1) && typeof(R) != typeof(R2) && typeof(R) != typeof(R3) && typeof(R) != typeof(R4) && typeof(R) != typeof(R5) && typeof(R) != typeof(R6) && typeof(R) != typeof(R7)) { e.Store(c + 7 * ldc, c7_0); e.StoreMasked(c + 7 * ldc + w, c7_1, m1); }
+            if (typeof(R) != typeof(R1) && typeof(R) != typeof(R2) && typeof(R) != typeof(R3) && typeof(R) != typeof(R4) && typeof(R) != typeof(R5) && typeof(R) != typeof(R6) && typeof(R) != typeof(R7) && typeof(R) != typeof(R8)) { e.Store(c + 8 * ldc, c8_0); e.StoreMasked(c + 8 * ldc + w, c8_1, m1); }
+            if (typeof(R) != typeof(R1) && typeof(R) != typeof(R2) && typeof(R) != typeof(R3) && typeof(R) != typeof(R4) && typeof(R) != typeof(R5) && typeof(R) != typeof(R6) && typeof(R) != typeof(R7) && typeof(R) != typeof(R8) && typeof(R) != typeof(R9)) { e.Store(c + 9 * ldc, c9_0); e.StoreMasked(c + 9 * ldc + w, c9_1, m1); }
+            if (typeof(R) != typeof(R1) && typeof(R) != typeof(R2) && typeof(R) != typeof(R3) && typeof(R) != typeof(R4) && typeof(R) != typeof(R5) && typeof(R) != typeof(R6) && typeof(R) != typeof(R7) && typeof(R) != typeof(R8) && typeof(R) != typeof(R9) && typeof(R) != typeof(R10)) { e.Store(c + 10 * ldc, c10_0); e.StoreMasked(c + 10 * ldc + w, c10_1, m1); }
+            if (typeof(R) != typeof(R1) && typeof(R) != typeof(R2) && typeof(R) != typeof(R3) && typeof(R) != typeof(R4) && typeof(R) != typeof(R5) && typeof(R) != typeof(R6) && typeof(R) != typeof(R7) && typeof(R) != typeof(R8) && typeof(R) != typeof(R9) && typeof(R) != typeof(R10) && typeof(R) != typeof(R11)) { e.Store(c + 11 * ldc, c11_0); e.StoreMasked(c + 11 * ldc + w, c11_1, m1); }
         }
         else
         {
             e.Store(c, c0_0); e.Store(c + w, c0_1);
-            if (R.Value > 1) { e.Store(c + 1 * ldc, c1_0); e.Store(c + 1 * ldc + w, c1_1); }
-            if (R.Value > 2) { e.Store(c + 2 * ldc, c2_0); e.Store(c + 2 * ldc + w, c2_1); }
-            if (R.Value > 3) { e.Store(c + 3 * ldc, c3_0); e.Store(c + 3 * ldc + w, c3_1); }
-            if (R.Value > 4) { e.Store(c + 4 * ldc, c4_0); e.Store(c + 4 * ldc + w, c4_1); }
-            if (R.Value > 5) { e.Store(c + 5 * ldc, c5_0); e.Store(c + 5 * ldc + w, c5_1); }
-            if (R.Value > 6) { e.Store(c + 6 * ldc, c6_0); e.Store(c + 6 * ldc + w, c6_1); }
-            if (R.Value > 7) { e.Store(c + 7 * ldc, c7_0); e.Store(c + 7 * ldc + w, c7_1); }
-            if (R.Value > 8) { e.Store(c + 8 * ldc, c8_0); e.Store(c + 8 * ldc + w, c8_1); }
-            if (R.Value > 9) { e.Store(c + 9 * ldc, c9_0); e.Store(c + 9 * ldc + w, c9_1); }
-            if (R.Value > 10) { e.Store(c + 10 * ldc, c10_0); e.Store(c + 10 * ldc + w, c10_1); }
-            if (R.Value > 11) { e.Store(c + 11 * ldc, c11_0); e.Store(c + 11 * ldc + w, c11_1); }
+            if (typeof(R) != typeof(R1)) { e.Store(c + 1 * ldc, c1_0); e.Store(c + 1 * ldc + w, c1_1); }
+            if (typeof(R) != typeof(R1) && typeof(R) != typeof(R2)) { e.Store(c + 2 * ldc, c2_0); e.Store(c + 2 * ldc + w, c2_1); }
+            if (typeof(R) != typeof(R1) && typeof(R) != typeof(R2) && typeof(R) != typeof(R3)) { e.Store(c + 3 * ldc, c3_0); e.Store(c + 3 * ldc + w, c3_1); }
+            if (typeof(R) != typeof(R1) && typeof(R) != typeof(R2) && typeof(R) != typeof(R3) && typeof(R) != typeof(R4)) { e.Store(c + 4 * ldc, c4_0); e.Store(c + 4 * ldc + w, c4_1); }
+            if (typeof(R) != typeof(R1) && typeof(R) != typeof(R2) && typeof(R) != typeof(R3) && typeof(R) != typeof(R4) && typeof(R) != typeof(R5)) { e.Store(c + 5 * ldc, c5_0); e.Store(c + 5 * ldc + w, c5_1); }
+            if (typeof(R) != typeof(R1) && typeof(R) != typeof(R2) && typeof(R) != typeof(R3) && typeof(R) != typeof(R4) && typeof(R) != typeof(R5) && typeof(R) != typeof(R6)) { e.Store(c + 6 * ldc, c6_0); e.Store(c + 6 * ldc + w, c6_1); }
+            if (typeof(R) != typeof(R1) && typeof(R) != typeof(R2) && typeof(R) != typeof(R3) && typeof(R) != typeof(R4) && typeof(R) != typeof(R5) && typeof(R) != typeof(R6) && typeof(R) != typeof(R7)) { e.Store(c + 7 * ldc, c7_0); e.Store(c + 7 * ldc + w, c7_1); }
+            if (typeof(R) != typeof(R1) && typeof(R) != typeof(R2) && typeof(R) != typeof(R3) && typeof(R) != typeof(R4) && typeof(R) != typeof(R5) && typeof(R) != typeof(R6) && typeof(R) != typeof(R7) && typeof(R) != typeof(R8)) { e.Store(c + 8 * ldc, c8_0); e.Store(c + 8 * ldc + w, c8_1); }
+            if (typeof(R) != typeof(R1) && typeof(R) != typeof(R2) && typeof(R) != typeof(R3) && typeof(R) != typeof(R4) && typeof(R) != typeof(R5) && typeof(R) != typeof(R6) && typeof(R) != typeof(R7) && typeof(R) != typeof(R8) && typeof(R) != typeof(R9)) { e.Store(c + 9 * ldc, c9_0); e.Store(c + 9 * ldc + w, c9_1); }
+            if (typeof(R) != typeof(R1) && typeof(R) != typeof(R2) && typeof(R) != typeof(R3) && typeof(R) != typeof(R4) && typeof(R) != typeof(R5) && typeof(R) != typeof(R6) && typeof(R) != typeof(R7) && typeof(R) != typeof(R8) && typeof(R) != typeof(R9) && typeof(R) != typeof(R10)) { e.Store(c + 10 * ldc, c10_0); e.Store(c + 10 * ldc + w, c10_1); }
+            if (typeof(R) != typeof(R1) && typeof(R) != typeof(R2) && typeof(R) != typeof(R3) && typeof(R) != typeof(R4) && typeof(R) != typeof(R5) && typeof(R) != typeof(R6) && typeof(R) != typeof(R7) && typeof(R) != typeof(R8) && typeof(R) != typeof(R9) && typeof(R) != typeof(R10) && typeof(R) != typeof(R11)) { e.Store(c + 11 * ldc, c11_0); e.Store(c + 11 * ldc + w, c11_1); }
         }
     }
 }

@@ -1,6 +1,6 @@
-using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 
 namespace Gradscope.Tensors.Kernels;
 
@@ -29,52 +29,13 @@ internal static unsafe class GemmPacking
             if (transA)
             {
                 // op(A)(i, p) = a[p*lda + i]: each p contributes `rows` contiguous elements.
-                T* s = a + q;
-                nint bytes = (nint)rows * sizeof(T);
-                for (int p = 0; p < kc; p++)
-                {
-                    Buffer.MemoryCopy(s, d, bytes, bytes);
-                    s += lda;
-                    d += mr;
-                }
-            }
-            else if (rows == mr && mr == 8)
-            {
-                PackRowsTransposed8(a + (nint)q * lda, lda, kc, d);
+                CopyRows(a + q, lda, d, mr, rows, kc);
             }
             else
             {
                 // op(A)(i, p) = a[i*lda + p]: a transpose of a rows x kc strip.
-                for (int i = 0; i < rows; i++)
-                {
-                    T* s = a + (q + i) * lda;
-                    T* di = d + i;
-                    for (int p = 0; p < kc; p++)
-                    {
-                        di[(nint)p * mr] = s[p];
-                    }
-                }
+                Transpose(a + q * lda, lda, d, mr, rows, kc);
             }
-        }
-    }
-
-    /// <summary>Transposes a full 8 x kc row-major strip into 8-interleaved order (eight live row pointers).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void PackRowsTransposed8<T>(T* a, nint lda, int kc, T* d) where T : unmanaged
-    {
-        T* r0 = a, r1 = a + lda, r2 = a + 2 * lda, r3 = a + 3 * lda;
-        T* r4 = a + 4 * lda, r5 = a + 5 * lda, r6 = a + 6 * lda, r7 = a + 7 * lda;
-        for (int p = 0; p < kc; p++)
-        {
-            d[0] = r0[p];
-            d[1] = r1[p];
-            d[2] = r2[p];
-            d[3] = r3[p];
-            d[4] = r4[p];
-            d[5] = r5[p];
-            d[6] = r6[p];
-            d[7] = r7[p];
-            d += 8;
         }
     }
 
@@ -92,38 +53,74 @@ internal static unsafe class GemmPacking
         {
             int cols = Math.Min(nr, nc - q);
             T* d = dst + (nint)q * kc;
+            if (cols < nr)
+            {
+                new Span<T>(d, kc * nr).Clear();
+            }
             if (!transB)
             {
                 // op(B)(p, j) = b[p*ldb + j]: each p contributes `cols` contiguous elements.
-                T* s = b + q;
-                nint bytes = (nint)cols * sizeof(T);
-                for (int p = 0; p < kc; p++)
-                {
-                    Buffer.MemoryCopy(s, d, bytes, bytes);
-                    if (cols < nr)
-                    {
-                        new Span<T>(d + cols, nr - cols).Clear();
-                    }
-                    s += ldb;
-                    d += nr;
-                }
+                CopyRows(b + q, ldb, d, nr, cols, kc);
             }
             else
             {
                 // op(B)(p, j) = b[j*ldb + p]: a transpose of a cols x kc strip.
-                if (cols < nr)
-                {
-                    new Span<T>(d, kc * nr).Clear();
-                }
-                for (int j = 0; j < cols; j++)
-                {
-                    T* s = b + (q + j) * ldb;
-                    T* dj = d + j;
-                    for (int p = 0; p < kc; p++)
-                    {
-                        dj[(nint)p * nr] = s[p];
-                    }
-                }
+                Transpose(b + q * ldb, ldb, d, nr, cols, kc);
+            }
+        }
+    }
+
+    /// <summary>d[p*width + 0..count) = s[p*ld + 0..count) for p in [0, kc).</summary>
+    private static void CopyRows<T>(T* s, nint ld, T* d, int width, int count, int kc) where T : unmanaged
+    {
+        int w = Vector512<T>.Count;
+        if (count == 2 * w && Vector512.IsHardwareAccelerated)
+        {
+            for (int p = 0; p < kc; p++)
+            {
+                Vector512.Store(Vector512.Load(s), d);
+                Vector512.Store(Vector512.Load(s + w), d + w);
+                s += ld;
+                d += width;
+            }
+            return;
+        }
+        nint bytes = (nint)count * sizeof(T);
+        for (int p = 0; p < kc; p++)
+        {
+            Buffer.MemoryCopy(s, d, bytes, bytes);
+            s += ld;
+            d += width;
+        }
+    }
+
+    /// <summary>
+    /// d[p*width + i] = s[i*ld + p] for i in [0, count), p in [0, kc): a strip transpose, four source
+    /// rows at a time so that reads stay sequential in four streams and writes fill whole lines.
+    /// </summary>
+    private static void Transpose<T>(T* s, nint ld, T* d, int width, int count, int kc) where T : unmanaged
+    {
+        int i = 0;
+        for (; i + 4 <= count; i += 4)
+        {
+            T* s0 = s + i * ld, s1 = s0 + ld, s2 = s1 + ld, s3 = s2 + ld;
+            T* di = d + i;
+            for (int p = 0; p < kc; p++)
+            {
+                di[0] = s0[p];
+                di[1] = s1[p];
+                di[2] = s2[p];
+                di[3] = s3[p];
+                di += width;
+            }
+        }
+        for (; i < count; i++)
+        {
+            T* si = s + i * ld;
+            T* di = d + i;
+            for (int p = 0; p < kc; p++)
+            {
+                di[(nint)p * width] = si[p];
             }
         }
     }

@@ -15,7 +15,7 @@ internal static class LayoutKernels
             dims[i] = shape[perm[i]];
             sx[i] = st[perm[i]];
         }
-        var y = new T[x.Length];
+        var y = Buffers.Uninitialized<T>(x.Length);
         if (y.Length == 0)
         {
             return y;
@@ -62,7 +62,7 @@ internal static class LayoutKernels
             off += starts[i] * st[i];
             sx[i] = st[i] * steps[i];
         }
-        var y = new T[Shapes.Size(outShape)];
+        var y = Buffers.Uninitialized<T>(Shapes.Size(outShape));
         if (y.Length == 0)
         {
             return y;
@@ -129,7 +129,7 @@ internal static class LayoutKernels
         }
         int n = shape[axis];
         int m = index.Length;
-        var y = new T[outer * m * inner];
+        var y = Buffers.Uninitialized<T>(outer * m * inner);
         for (int o = 0; o < outer; o++)
         {
             for (int j = 0; j < m; j++)
@@ -192,7 +192,7 @@ internal static class LayoutKernels
     /// <summary>Concatenation along <paramref name="axis"/> of tensors whose other dimensions agree.</summary>
     public static T[] Concat<T>(IReadOnlyList<T[]> xs, IReadOnlyList<int[]> shapes, int axis, int[] outShape) where T : unmanaged
     {
-        var y = new T[Shapes.Size(outShape)];
+        var y = Buffers.Uninitialized<T>(Shapes.Size(outShape));
         int outer = 1, inner = 1;
         for (int i = 0; i < axis; i++)
         {
