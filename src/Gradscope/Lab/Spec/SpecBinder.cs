@@ -83,19 +83,28 @@ internal sealed class SpecBinder(string? baseDirectory, List<SpecError> errors)
             var keyRows = rows.Where(r => r.Key == key).ToList();
             if (keyRows.Count == 0)
             {
-                UnknownKey(section, keyPath, key, node);
+                UnknownKey(section, keyPath, key, map!.KeySource(key));
                 continue;
             }
             seen.Add(key);
-            if (node is SpecScalar { IsNull: true } || !kindKnown)
+            if (node is SpecScalar { IsNull: true })
             {
-                continue; // null = absent; with an unknown kind we cannot tell which row applies
+                continue; // null = absent
+            }
+            if (!kindKnown)
+            {
+                // The kind is wrong (already reported): still check the value when the key has only one meaning.
+                if (keyRows.Count == 1)
+                {
+                    Convert(keyRows[0], node, keyPath);
+                }
+                continue;
             }
             var row = keyRows.FirstOrDefault(r => r.AppliesTo(kind));
             if (row is null)
             {
                 var users = keyRows.SelectMany(r => r.Kinds ?? []).Select(SpecNames.Kebab);
-                Error(keyPath, $"not used by {KindLabel(section)} '{SpecNames.Kebab(kind!)}' (only by {string.Join(", ", users)})", node.Source);
+                Error(keyPath, $"not used by {KindLabel(section)} '{SpecNames.Kebab(kind!)}' (only by {string.Join(", ", users)})", map!.KeySource(key));
                 continue;
             }
             Given.Add(keyPath);
@@ -137,7 +146,7 @@ internal sealed class SpecBinder(string? baseDirectory, List<SpecError> errors)
 
     private static string KindLabel(SpecSection s) => s.Path.Length == 0 ? "kind" : s.Path.Replace("[]", "", StringComparison.Ordinal) + " kind";
 
-    private void UnknownKey(SpecSection section, string keyPath, string key, SpecNode node)
+    private void UnknownKey(SpecSection section, string keyPath, string key, string? source)
     {
         var keys = SpecTable.KeysOf(section.Name);
         var hint = DidYouMean.Hint(key, keys);
@@ -151,7 +160,7 @@ internal sealed class SpecBinder(string? baseDirectory, List<SpecError> errors)
                 hint = $" (did you mean '{SpecTreeReader.Join(where, key)}'?)";
             }
         }
-        Error(keyPath, hint.Length > 0 ? "unknown key" + hint : $"unknown key; allowed: {string.Join(", ", keys)}", node.Source);
+        Error(keyPath, hint.Length > 0 ? "unknown key" + hint : $"unknown key; allowed: {string.Join(", ", keys)}", source);
     }
 
     private void Set(object record, SpecField row, object value)

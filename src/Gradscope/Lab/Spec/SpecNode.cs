@@ -20,6 +20,11 @@ internal sealed class SpecMap : SpecNode
 {
     public List<KeyValuePair<string, SpecNode>> Entries { get; } = [];
 
+    /// <summary>Where each key was written (YAML), for errors about the key itself.</summary>
+    public Dictionary<string, string?> KeySources { get; } = [];
+
+    public string? KeySource(string key) => KeySources.TryGetValue(key, out var s) && s is not null ? s : Get(key)?.Source;
+
     public SpecNode? Get(string key)
     {
         foreach (var e in Entries)
@@ -51,6 +56,10 @@ internal sealed class SpecMap : SpecNode
         foreach (var e in Entries)
         {
             m.Entries.Add(new(e.Key, e.Value.DeepClone()));
+        }
+        foreach (var (k, v) in KeySources)
+        {
+            m.KeySources[k] = v;
         }
         return m;
     }

@@ -67,6 +67,7 @@ internal static class SpecOverrides
                     if (last)
                     {
                         map.Set(seg, value);
+                        map.KeySources[seg] = value.Source;
                         return null;
                     }
                     var next = map.Get(seg);

@@ -152,6 +152,7 @@ internal static partial class SpecTreeReader
                         else
                         {
                             map.Entries.Add(new(key.Value, value));
+                            map.KeySources[key.Value] = At(key.Start);
                         }
                     }
                     foreach (var m in merges)

@@ -71,6 +71,21 @@ public class SpecErrorTests
             OnlyError(Saxe, "data.kind=linear-teachr"), StringComparison.Ordinal);
 
     [Fact]
+    public void ValuesAreStillCheckedWhenTheKindIsWrong()
+    {
+        var errors = Errors(Saxe, "optimizer.kind=adamm", "optimizer.lr=-1").Select(e => e.Path);
+        Assert.Equal(["optimizer.kind", "optimizer.lr"], errors.Order());
+    }
+
+    [Fact]
+    public void KeyErrorsPointAtTheKey()
+    {
+        var e = Errors(Saxe.Replace("widths:", "widht:", StringComparison.Ordinal))[0];
+        int line = Saxe.Split('\n').ToList().FindIndex(l => l.Contains("widths:", StringComparison.Ordinal)) + 1;
+        Assert.Equal($"line {line}, column 3", e.Source);
+    }
+
+    [Fact]
     public void ZeroWidth() =>
         Assert.Equal("model.widths.1: must be > 0, got 0", OnlyError(Saxe, "model.widths=[8, 0, 8]"));
 
