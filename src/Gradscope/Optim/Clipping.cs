@@ -1,4 +1,5 @@
 using System.Numerics;
+using TensorPrimitives = System.Numerics.Tensors.TensorPrimitives;
 using Gradscope.Autodiff;
 using Gradscope.Nn;
 using Gradscope.Tensors;
@@ -57,12 +58,8 @@ public sealed class ClipByGlobalNorm<T> : GradientTransformation<T> where T : un
         {
             for (int i = 0; i < u.Length; i++)
             {
-                var g = grads[i].Span;
                 u[i] = Optimizer.NewLike(grads[i], out var o);
-                for (int k = 0; k < o.Length; k++)
-                {
-                    o[k] = g[k] * c;
-                }
+                TensorPrimitives.Multiply(grads[i].Span, c, o);
             }
         }
         return (u, state);

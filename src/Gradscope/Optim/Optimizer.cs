@@ -1,4 +1,5 @@
 using System.Numerics;
+using TensorPrimitives = System.Numerics.Tensors.TensorPrimitives;
 using Gradscope.Autodiff;
 using Gradscope.Nn;
 using Gradscope.Tensors;
@@ -27,10 +28,7 @@ public static class Optimizer
                     throw new TensorShapeException($"update of {parameters.Names[i]} has {u.Length} values, parameter has {p.Length}");
                 }
                 var o = new T[p.Length];
-                for (int k = 0; k < o.Length; k++)
-                {
-                    o[k] = p[k] + u[k];
-                }
+                TensorPrimitives.Add(p, u, o);  // vectorised, bitwise equal to p[k] + u[k]
                 r[i] = Tensor.Wrap(o, (int[])parameters[i].Shape.Clone());
             }
         }

@@ -1,4 +1,5 @@
 using System.Numerics;
+using TensorPrimitives = System.Numerics.Tensors.TensorPrimitives;
 using Gradscope.Autodiff;
 using Gradscope.Nn;
 using Gradscope.Tensors;
@@ -50,12 +51,9 @@ public sealed class ScaleByLearningRate<T> : GradientTransformation<T> where T :
         {
             for (int i = 0; i < u.Length; i++)
             {
-                var g = grads[i].Span;
                 u[i] = Optimizer.NewLike(grads[i], out var o);
-                for (int k = 0; k < o.Length; k++)
-                {
-                    o[k] = s * g[k];
-                }
+                // Vectorised; a product is exactly rounded, so this equals the scalar loop bitwise.
+                TensorPrimitives.Multiply(grads[i].Span, s, o);
             }
         }
         return (u, next);
