@@ -28,14 +28,14 @@ public static class SpecSchema
             ["$schema"] = Draft,
             ["$id"] = "urn:gradscope:experiment-spec",
             ["title"] = "Gradscope experiment spec",
-            ["description"] = "An experiment for `gradscope run` (YAML or JSON). A key set to null counts as absent. Rules across keys: "
-                + string.Join(" ", SpecTable.Rules.Select(r => r.Replace("`", "", StringComparison.Ordinal))),
         };
         foreach (var (k, v) in root.ToList())
         {
             root.Remove(k);
             doc[k] = v;
         }
+        doc["description"] = $"{doc["description"]} An experiment for `gradscope run` (YAML or JSON); a key set to null counts as absent. Rules across keys: "
+            + string.Join(" ", SpecTable.Rules.Select(r => r.Replace("`", "", StringComparison.Ordinal)));
         doc["$defs"] = defs;
         return doc.ToJsonString(new JsonSerializerOptions { WriteIndented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }) + "\n";
     }
