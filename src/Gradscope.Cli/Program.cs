@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.CommandLine.Invocation;
 using System.Reflection;
 using Gradscope.Cli.Commands;
+using Gradscope.Cli.Lab;
 
 namespace Gradscope.Cli;
 
@@ -54,6 +55,15 @@ public static class Program
                 option.Action = new PrintVersionAction();
             }
         }
+        root.Subcommands.Add(RunCommands.Run());
+        root.Subcommands.Add(RunCommands.Resume());
+        root.Subcommands.Add(StoreCommands.Runs());
+        root.Subcommands.Add(StoreCommands.Show());
+        root.Subcommands.Add(StoreCommands.Metrics());
+        root.Subcommands.Add(StoreCommands.Checkpoint());
+        root.Subcommands.Add(ReportCommand.Create());
+        root.Subcommands.Add(GalleryCommand.Create());
+        root.Subcommands.Add(SchemaCommand.Create());
         root.Subcommands.Add(BenchCommand.Create());
         return root;
     }

@@ -1,0 +1,59 @@
+using System.CommandLine;
+using System.Text.Json;
+using Gradscope.Lab.Report;
+using Gradscope.Lab.Store;
+
+namespace Gradscope.Cli.Lab;
+
+/// <summary><c>gradscope report RUN [--out DIR]</c>: PNG + SVG plots and a self-contained HTML page.</summary>
+internal static class ReportCommand
+{
+    public static Command Create()
+    {
+        var run = CommonOptions.Run();
+        var store = CommonOptions.Store();
+        var outDir = new Option<string?>("--out") { Description = "Output directory (default: <run dir>/report)" };
+        var json = CommonOptions.Json("Print {\"html\": ..., \"files\": [...]} on stdout");
+        var cmd = new Command("report", "Plot a run's metrics (loss, gradient norm, singular values, modes vs theory, ...) into PNG/SVG and an HTML page") { run, store, outDir, json };
+        cmd.SetAction(p => CliErrors.Guard(p.InvocationConfiguration.Error, () =>
+        {
+            using var st = RunStore.Open(p.GetValue(store));
+            var r = st.ResolveRun(p.GetValue(run)!);
+            var result = Write(st, r, p.GetValue(outDir) ?? Path.Combine(r.Directory, "report"));
+            if (p.GetValue(json))
+            {
+                p.InvocationConfiguration.Output.WriteLine(JsonSerializer.Serialize(new { html = result.IndexHtml, files = result.Files }));
+            }
+            else
+            {
+                p.InvocationConfiguration.Output.WriteLine(result.IndexHtml);
+            }
+            return ExitCodes.Success;
+        }));
+        return cmd;
+    }
+
+    public static (ReportRun Run, IReadOnlyList<ReportMetric> Metrics) Load(IRunStore store, RunInfo r)
+    {
+        var summary = new Dictionary<string, string>();
+        if (r.SummaryJson is not null)
+        {
+            foreach (var prop in JsonDocument.Parse(r.SummaryJson).RootElement.EnumerateObject())
+            {
+                summary[prop.Name] = prop.Value.ToString();
+            }
+        }
+        if (r.Error is not null)
+        {
+            summary["error"] = r.Error;
+        }
+        var metrics = store.ReadMetrics(r.Id).Select(m => new ReportMetric(m.Step, m.Time, m.Name, m.Value)).ToArray();
+        return (new ReportRun(r.Id, r.Name, r.Status.ToName(), r.SpecJson, summary), metrics);
+    }
+
+    public static ReportResult Write(IRunStore store, RunInfo r, string outDir)
+    {
+        var (run, metrics) = Load(store, r);
+        return RunReport.Write(run, metrics, outDir);
+    }
+}
