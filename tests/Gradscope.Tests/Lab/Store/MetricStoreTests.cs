@@ -63,15 +63,25 @@ public class MetricStoreTests
         using var other = RunStore.Open(dir.Path);
         var run = store.CreateRun("interval", "{}", 1, "float64");
         using var w = store.OpenMetricWriter(run.Id, background: false);
-        w.FlushInterval = TimeSpan.Zero;
-        w.Append(0, 0, "loss/train", 2.5);
-        Assert.Equal(2.5, Assert.Single(other.ReadMetrics(run.Id)).Value);
-        w.Append(1, 0.1, "loss/train", 2.0);
+        w.FlushInterval = TimeSpan.Zero; // the clock is consulted every 256 rows
+        for (int i = 0; i < 255; i++)
+        {
+            w.Append(i, i, "loss/train", i);
+        }
+        Assert.Empty(other.ReadMetrics(run.Id));
+        w.Append(255, 255, "loss/train", 255);
+        Assert.Equal(256, other.ReadMetrics(run.Id).Count());
+        w.AppendVector(256, 256, "hessian/density", [1]); // ... and on every vector record
+        Assert.Single(other.ReadVectors(run.Id));
+
         w.FlushInterval = TimeSpan.FromHours(1);
-        w.Append(2, 0.2, "loss/train", 1.5);
-        Assert.Equal(2, other.ReadMetrics(run.Id).Count());
+        for (int i = 256; i < 1024; i++)
+        {
+            w.Append(i, i, "loss/train", i);
+        }
+        Assert.Equal(256, other.ReadMetrics(run.Id).Count());
         w.Flush();
-        Assert.Equal(3, other.ReadMetrics(run.Id).Count());
+        Assert.Equal(1024, other.ReadMetrics(run.Id).Count());
     }
 
     [Theory]
