@@ -87,7 +87,10 @@ internal static class SpecJson
         }
     }
 
-    private static object? Get(object record, string property) =>
-        record.GetType().GetProperty(property)?.GetValue(record)
-        ?? (record.GetType().GetProperty(property) is null ? throw new InvalidOperationException($"{record.GetType().Name} has no property {property}") : null);
+    private static object? Get(object record, string property)
+    {
+        var p = record.GetType().GetProperty(property)
+            ?? throw new InvalidOperationException($"spec table: {record.GetType().Name} has no property {property}");
+        return p.GetValue(record);
+    }
 }
