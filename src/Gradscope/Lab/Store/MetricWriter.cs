@@ -141,7 +141,15 @@ public abstract class MetricWriter : IDisposable
         }
         if (_queue is null)
         {
-            Write(b);
+            try
+            {
+                Write(b);
+            }
+            catch (Exception e)
+            {
+                _failure = ExceptionDispatchInfo.Capture(e); // as in the background: the writer is broken
+                throw;
+            }
             b.Clear();
             return;
         }

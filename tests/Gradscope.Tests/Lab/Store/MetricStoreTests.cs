@@ -139,13 +139,15 @@ public class MetricStoreTests
         Assert.Single(other.ReadVectors(run.Id));
     }
 
-    [Fact]
-    public void BackgroundFailuresSurfaceOnTheTrainingThread()
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void WriteFailuresSurfaceOnTheTrainingThreadAndBreakTheWriter(bool background)
     {
         using var dir = new TempStoreDir();
         using var store = RunStore.Open(dir.Path);
         var run = store.CreateRun("broken", "{}", 1, "float64");
-        var w = store.OpenMetricWriter(run.Id, batchSize: 8);
+        var w = store.OpenMetricWriter(run.Id, batchSize: 8, background: background);
         w.Append(0, 0, "x", 1);
         w.Flush();
         using (var vandal = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={Path.Combine(dir.Path, RunStore.DatabaseFileName)};Pooling=False"))
@@ -155,14 +157,50 @@ public class MetricStoreTests
             cmd.CommandText = "DROP TABLE metrics";
             cmd.ExecuteNonQuery();
         }
-        for (int i = 1; i <= 8; i++)
+        for (int i = 1; i <= 7; i++)
         {
-            w.Append(i, i, "x", i); // the 8th hands a batch to the background thread, which fails
+            w.Append(i, i, "x", i);
         }
-        Assert.Throws<Microsoft.Data.Sqlite.SqliteException>(() => w.Flush());
+        if (background)
+        {
+            w.Append(8, 8, "x", 8); // hands the batch to the background thread, which fails
+            Assert.Throws<Microsoft.Data.Sqlite.SqliteException>(() => w.Flush());
+        }
+        else
+        {
+            Assert.Throws<Microsoft.Data.Sqlite.SqliteException>(() => w.Append(8, 8, "x", 8));
+        }
         Assert.Throws<Microsoft.Data.Sqlite.SqliteException>(() => w.Append(9, 9, "x", 9));
         Assert.Throws<Microsoft.Data.Sqlite.SqliteException>(() => w.Dispose());
         Assert.Throws<ObjectDisposedException>(() => w.Append(9, 9, "x", 9));
+    }
+
+    [Fact]
+    public void AFailedBatchLeavesNoPartOfItBehind()
+    {
+        using var dir = new TempStoreDir();
+        using var store = RunStore.Open(dir.Path);
+        using var other = RunStore.Open(dir.Path);
+        var run = store.CreateRun("atomic", "{}", 1, "float64");
+        using (var c = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={Path.Combine(dir.Path, RunStore.DatabaseFileName)};Pooling=False"))
+        {
+            c.Open();
+            using var cmd = c.CreateCommand();
+            cmd.CommandText = "CREATE TRIGGER fail_at_5 BEFORE INSERT ON metrics WHEN NEW.step = 5 BEGIN SELECT RAISE(ABORT, 'boom'); END";
+            cmd.ExecuteNonQuery();
+        }
+        var w = store.OpenMetricWriter(run.Id, batchSize: 4, background: false);
+        for (int i = 0; i < 4; i++)
+        {
+            w.Append(i, i, "x", i); // steps 0..3 commit
+        }
+        w.Append(4, 4, "x", 4);
+        w.Append(5, 5, "x", 5);
+        w.Append(6, 6, "x", 6);
+        var e = Assert.Throws<Microsoft.Data.Sqlite.SqliteException>(() => w.Append(7, 7, "x", 7));
+        Assert.Contains("boom", e.Message);
+        Assert.Equal([0L, 1, 2, 3], other.ReadMetrics(run.Id).Select(r => r.Step)); // not step 4
+        Assert.ThrowsAny<Exception>(() => w.Dispose());
     }
 
     [Fact]
