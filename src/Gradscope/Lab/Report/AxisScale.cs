@@ -34,6 +34,23 @@ internal static class AxisScale
         return any && hi / lo > LogSpanThreshold;
     }
 
+    /// <summary>
+    /// Label of a tick on a linear axis: scientific for tiny or huge magnitudes, where ScottPlot's default
+    /// rounds distinct ticks to the same text (an agreement metric of 1e-10 labelled 0, 0, 1E-10, 1E-10...).
+    /// </summary>
+    public static string LinearLabel(double value)
+    {
+        double abs = Math.Abs(value);
+        if (abs == 0)
+        {
+            return "0";
+        }
+
+        return abs < 1e-3 || abs >= 1e6
+            ? value.ToString("0.###e-0", CultureInfo.InvariantCulture)
+            : ScottPlot.TickGenerators.LabelFormatters.Numeric(value);
+    }
+
     /// <summary>Label of the tick at log10 value <paramref name="exponent"/>: plain numbers near 1, else 1e-5 style.</summary>
     public static string PowerOfTenLabel(double exponent)
     {

@@ -23,13 +23,17 @@ internal static class BalancednessPlot
             Key = Key,
             Title = "Balancedness",
             XLabel = XAxisChoice.Label(x),
-            YLabel = "‖W_{l+1}ᵀW_{l+1} − W_l W_lᵀ‖_F",
+            YLabel = "‖W_(l+1)ᵀ W_(l+1) − W_l W_lᵀ‖_F",
             Caption = "Balancedness per pair of consecutive layers: conserved by gradient flow, drifts under GD.",
         };
 
         for (int i = 0; i < series.Count; i++)
         {
-            string label = "pair " + MetricNames.MemberLabel(series[i].Name, "balancedness");
+            string member = MetricNames.MemberLabel(series[i].Name, "balancedness");
+            // balancedness/l compares layers.l and layers.(l+1) (Probes/LinearNetworkProbes).
+            string label = int.TryParse(member, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int l)
+                ? $"layers {l}, {l + 1}"
+                : member;
             spec.Lines.Add(new ChartLine(label, Curve.From(series[i], x), Palette.At(i), Width: 2f));
         }
 

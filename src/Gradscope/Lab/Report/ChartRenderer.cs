@@ -58,9 +58,14 @@ internal static class ChartRenderer
         plot.YLabel(logY ? spec.YLabel + " (log scale)" : spec.YLabel, AxisLabelSize);
         plot.Axes.Bottom.TickLabelStyle.FontSize = TickLabelSize;
         plot.Axes.Left.TickLabelStyle.FontSize = TickLabelSize;
+        plot.Axes.Bottom.TickGenerator = new NumericAutomatic { LabelFormatter = AxisScale.LinearLabel };
         if (logY)
         {
             UseLogTicks(plot);
+        }
+        else
+        {
+            plot.Axes.Left.TickGenerator = new NumericAutomatic { LabelFormatter = AxisScale.LinearLabel };
         }
 
         bool anyLegend = spec.Lines.Any(l => l.Legend is not null && l.Curve.Count > 0)

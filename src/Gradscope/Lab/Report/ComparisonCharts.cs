@@ -50,7 +50,8 @@ internal static class ComparisonCharts
                 for (int i = 0; i < members.Count; i++)
                 {
                     // Indexed members (balancedness/1..L, hessian/eig/1..k) share their run's colour; one legend row per run.
-                    spec.Lines.Add(new ChartLine(i == 0 ? runs[r].Label : null, Curve.From(members[i], x), Palette.At(r), Width: i == 0 ? 2.2f : 1.4f));
+                    float width = Strokes.Nested(r, widest: 5f, step: 1.2f, narrowest: 1.5f) * (i == 0 ? 1f : 0.6f);
+                    spec.Lines.Add(new ChartLine(i == 0 ? runs[r].Label : null, Curve.From(members[i], x), Palette.At(r), width, Opacity: 0.85));
                 }
             }
 
@@ -92,13 +93,17 @@ internal static class ComparisonCharts
             {
                 if (measured is not null)
                 {
-                    spec.Lines.Add(ModeStrengthPlot.Measured(labelled ? null : runs[r].Label, Curve.From(measured, x), Palette.At(r)));
+                    spec.Lines.Add(ModeStrengthPlot.Measured(labelled ? null : runs[r].Label, Curve.From(measured, x), Palette.At(r)) with
+                    {
+                        Width = Strokes.Nested(r, widest: 8f, step: 1.8f, narrowest: 2.5f),
+                        Opacity = 0.6,
+                    });
                     labelled = true;
                 }
 
                 if (theory is not null)
                 {
-                    theories.Add(ModeStrengthPlot.Theory(null, Curve.From(theory, x), Palette.Theory));
+                    theories.Add(ModeStrengthPlot.Theory(null, Curve.From(theory, x), Palette.Theory) with { Width = 1.4f });
                 }
             }
         }

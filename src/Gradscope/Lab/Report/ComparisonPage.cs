@@ -21,7 +21,7 @@ internal static class ComparisonPage
             runs.Select(r => (IReadOnlyList<string>)
             [
                 r.Label, r.Run.Id, r.Run.Status, r.Table.PointCount.ToString(System.Globalization.CultureInfo.InvariantCulture),
-                .. keys.Select(k => r.Run.Summary.TryGetValue(k, out string? v) ? v : "–"),
+                .. keys.Select(k => r.Run.Summary.TryGetValue(k, out string? v) ? HtmlWriter.SummaryValue(v) : "–"),
             ]));
 
         html.Heading("Plots");

@@ -27,7 +27,7 @@ internal static class GradNormPlot
         for (int i = 0; i < perParam.Count; i++)
         {
             string label = MetricNames.MemberLabel(perParam[i].Name, MetricNames.GradNorm);
-            spec.Lines.Add(new ChartLine(label, Curve.From(perParam[i], x), Palette.At(i), Width: 1.3f, Opacity: 0.85));
+            spec.Lines.Add(new ChartLine(label, Curve.From(perParam[i], x), Palette.At(i), Strokes.Nested(i, widest: 3.5f, step: 0.9f, narrowest: 1.2f), Opacity: 0.85));
         }
 
         // Drawn last, so the global norm stays visible on top of the per-layer lines.

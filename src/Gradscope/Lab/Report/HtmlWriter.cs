@@ -25,6 +25,13 @@ internal sealed class HtmlWriter
 
     public static string Number(double value) => value.ToString("G6", CultureInfo.InvariantCulture);
 
+    /// <summary>
+    /// A summary value as shown: numbers to six significant digits (a store hands back 1.9632984127326836E-10,
+    /// a reader wants 1.9633E-10; the full value stays in the store), anything else as given.
+    /// </summary>
+    public static string SummaryValue(string value) =>
+        value.Length > 8 && double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out double v) ? Number(v) : value;
+
     public HtmlWriter Raw(string html)
     {
         _html.Append(html);

@@ -73,6 +73,6 @@ internal static class RunPage
 
         html.Table(
             ["quantity", "value"],
-            summary.OrderBy(kv => kv.Key, NaturalComparer.Instance).Select(kv => (IReadOnlyList<string>)[kv.Key, kv.Value]));
+            summary.OrderBy(kv => kv.Key, NaturalComparer.Instance).Select(kv => (IReadOnlyList<string>)[kv.Key, HtmlWriter.SummaryValue(kv.Value)]));
     }
 }

@@ -38,7 +38,8 @@ internal static class SingularValuePlot
             Title = "Singular values per weight matrix",
             XLabel = XAxisChoice.Label(x),
             YLabel = "singular value σ_k",
-            Caption = "Top-k singular values of each weight matrix; one colour per layer, σ_1 drawn thickest.",
+            Caption = "Top-k singular values of each weight matrix; one colour per layer, each layer narrower than the one before "
+                + "so equal spectra (balanced layers) show as nested stripes.",
         };
 
         int layer = 0;
@@ -49,7 +50,7 @@ internal static class SingularValuePlot
             {
                 // One legend row per layer (on its largest singular value), not one per (layer, k).
                 string? legend = i == 0 ? $"{param} (σ_{ks[0].K}..σ_{ks[^1].K})" : null;
-                float width = i == 0 ? 2.4f : 1.4f;
+                float width = Strokes.Nested(layer, widest: 4.5f, step: 1.2f, narrowest: 1.5f) * (i == 0 ? 1f : 0.6f);
                 spec.Lines.Add(new ChartLine(legend, Curve.From(ks[i].Series, x), Palette.At(layer), width, Opacity: i == 0 ? 1.0 : 0.8));
             }
 

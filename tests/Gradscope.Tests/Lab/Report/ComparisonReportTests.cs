@@ -8,8 +8,8 @@ public sealed class ComparisonReportTests : IDisposable
 
     public void Dispose() => _dir.Dispose();
 
-    private static (ReportRun, IReadOnlyList<ReportMetric>) Gd(string id, double eta) =>
-        (SyntheticRuns.Run(id) with { Name = $"gd-{eta}" }, SyntheticRuns.SaxeGd(steps: (int)(3 / eta), eta: eta));
+    private static (ReportRun, IReadOnlyList<ReportMetric>) Gd(string id, double eta, double u0 = 1e-3) =>
+        (SyntheticRuns.Run(id) with { Name = $"gd-{eta}" }, SyntheticRuns.SaxeGd(steps: (int)(3 / eta), eta: eta, u0: u0));
 
     [Fact]
     public void OverlaysRunsWithTheirTheoryDashedOnTop()
@@ -42,7 +42,10 @@ public sealed class ComparisonReportTests : IDisposable
     [Fact]
     public void WritesAComparisonPageWithEveryRun()
     {
-        ReportResult result = RunReport.WriteComparison([Gd("run-a", 0.01), Gd("run-b", 0.05)], _dir.Path);
+        // A smaller initial scale delays run b's transitions, so the two runs' bands lie apart.
+        var runs = new[] { Gd("run-a", 0.01), Gd("run-b", 0.05, u0: 1e-6) };
+        ReportResult result = RunReport.WriteComparison(runs, _dir.Path);
+        double opacity = ComparisonCharts.Build([.. runs.Select(r => (r.Item1.Name, MetricTable.From(r.Item2)))], []).First().Lines[0].Opacity;
 
         string html = File.ReadAllText(result.IndexHtml);
         Assert.Contains("run-a", html, StringComparison.Ordinal);
@@ -51,9 +54,9 @@ public sealed class ComparisonReportTests : IDisposable
         Assert.All(result.Files, f => Assert.True(File.Exists(f), f));
         byte[] modes = File.ReadAllBytes(result.Figures[0].PngPath);
         Assert.Equal((900, 550), ImageChecks.AssertPng(modes));
-        // Both runs' translucent bands (45% of the run colour over white) are visible.
-        Assert.True(ImageChecks.CountPixels(modes, ImageChecks.OverWhite("#1f77b4", 0.45)) > 300, "run 1 band missing");
-        Assert.True(ImageChecks.CountPixels(modes, ImageChecks.OverWhite("#ff7f0e", 0.45)) > 300, "run 2 band missing");
+        // Both runs' translucent bands (the run colour at the band's opacity over white) are visible.
+        Assert.True(ImageChecks.CountPixels(modes, ImageChecks.OverWhite("#1f77b4", opacity)) > 300, "run 1 band missing");
+        Assert.True(ImageChecks.CountPixels(modes, ImageChecks.OverWhite("#ff7f0e", opacity)) > 300, "run 2 band missing");
     }
 
     [Fact]

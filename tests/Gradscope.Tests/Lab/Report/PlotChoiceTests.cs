@@ -92,6 +92,23 @@ public class PlotChoiceTests
     public void LogTicksAreLabelledAsPowersOfTen(double exponent, string label) =>
         Assert.Equal(label, AxisScale.PowerOfTenLabel(exponent));
 
+    [Theory]
+    [InlineData(0.0, "0")]
+    [InlineData(2.5e-11, "2.5e-11")]
+    [InlineData(-1.25e-10, "-1.25e-10")]
+    [InlineData(3e7, "3e7")]
+    [InlineData(0.5, "0.5")]
+    public void LinearTicksStayDistinctAtTinyAndHugeMagnitudes(double value, string label) =>
+        Assert.Equal(label, AxisScale.LinearLabel(value));
+
+    [Fact]
+    public void BalancednessPairsNameTheirLayers()
+    {
+        ChartSpec spec = BalancednessPlot.Build(Table(new(0, 0, "balancedness/0", 1e-3), new(0, 0, "balancedness/1", 2e-3)), GdAxes)!;
+
+        Assert.Equal(["layers 0, 1", "layers 1, 2"], spec.Lines.Select(l => l.Legend));
+    }
+
     [Fact]
     public void LossIsTrainThenTestAndLogWhenItFallsFar()
     {
@@ -112,7 +129,9 @@ public class PlotChoiceTests
         ChartSpec spec = GradNormPlot.Build(table, GdAxes)!;
 
         Assert.Equal(["layers.0.weight", "layers.1.weight", "global"], spec.Lines.Select(l => l.Legend));
-        Assert.True(spec.Lines[^1].Width > spec.Lines[0].Width);
+        Assert.Equal(Palette.Aggregate, spec.Lines[^1].Color);
+        // Per-layer norms can coincide (balanced layers): each is narrower than the previous so all stay visible.
+        Assert.True(spec.Lines[0].Width > spec.Lines[1].Width);
     }
 
     [Fact]
@@ -133,6 +152,8 @@ public class PlotChoiceTests
         Assert.Equal(["layers.2.weight (σ_1..σ_3)", "layers.10.weight (σ_1..σ_3)"], spec.Lines.Where(l => l.Legend is not null).Select(l => l.Legend));
         Assert.Single(spec.Lines.Take(3).Select(l => l.Color).Distinct());
         Assert.NotEqual(spec.Lines[0].Color, spec.Lines[3].Color);
+        // Both layers have identical spectra here; the first layer drawn is the widest, so the second shows inside it.
+        Assert.True(spec.Lines[0].Width > spec.Lines[3].Width);
     }
 
     [Fact]

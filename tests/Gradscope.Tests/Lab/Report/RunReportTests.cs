@@ -74,6 +74,14 @@ public sealed partial class RunReportTests : IDisposable
         Assert.Contains("\n  &quot;optimizer&quot;: {\n    &quot;kind&quot;: &quot;gd&quot;,", html, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("1.9632984127326836E-10", "1.9633E-10")]
+    [InlineData("7.999999999998286", "8")]
+    [InlineData("0.0042", "0.0042")]
+    [InlineData("completed after 3 restarts", "completed after 3 restarts")]
+    public void LongSummaryNumbersAreShownToSixDigits(string stored, string shown) =>
+        Assert.Equal(shown, HtmlWriter.SummaryValue(stored));
+
     [Fact]
     public void RunWithoutMetricsStillWritesAPageSayingSo()
     {
