@@ -12,7 +12,7 @@ namespace Gradscope.Lab.Store;
 /// <para>
 /// With <c>background: true</c> (the default) full batches are written by a dedicated thread
 /// while training goes on, so the training thread pays only for copying a row into the buffer;
-/// at most two batches wait (back-pressure when the database is slower than the trainer).
+/// up to 16 batches wait (back-pressure when the database is slower than the trainer for long).
 /// <see cref="Flush"/> waits until everything appended so far is committed, and rethrows a
 /// failure of the background thread; so do the next <see cref="Append(in MetricRow)"/> and
 /// <see cref="Dispose()"/>.
@@ -26,7 +26,9 @@ public abstract class MetricWriter : IDisposable
 {
     public const int DefaultBatchSize = 4096;
 
-    private const int MaxQueuedBatches = 2;
+    // Deep enough (64k rows, ~2 MB) to ride out a slow WAL checkpoint (an fsync on a busy disk)
+    // without stalling the trainer; shallow enough that a dead-slow database pushes back.
+    private const int MaxQueuedBatches = 16;
 
     private Batch _current;
     private readonly ConcurrentBag<Batch> _spare = [];

@@ -126,7 +126,7 @@ public class MetricStoreTests
         using var other = RunStore.Open(dir.Path);
         var run = store.CreateRun("background", "{}", 1, "float64");
         using var w = store.OpenMetricWriter(run.Id, batchSize: 64);
-        var rows = StepMajorRows(0, 999); // 4,000 rows: 62 full batches through a 2-deep queue, and a tail
+        var rows = StepMajorRows(0, 999); // 4,000 rows: 62 full batches through the bounded queue, and a tail
         foreach (var r in rows)
         {
             w.Append(r);
