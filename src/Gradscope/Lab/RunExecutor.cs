@@ -22,6 +22,12 @@ public static class RunExecutor
 {
     public const string CheckpointFolder = "checkpoints";
 
+    /// <summary>
+    /// Fault injection for tests of crash recovery: when set to N, the process SIGKILLs itself when
+    /// training reaches step N (no finally blocks, no flushes — exactly like <c>kill -9</c>).
+    /// </summary>
+    public const string FaultKillAtStepVariable = "GRADSCOPE_FAULT_KILL_AT_STEP";
+
     public static RunInfo Run(ExperimentSpec spec, IRunStore store, RunProgress? progress = null, CancellationToken cancel = default) =>
         spec.DType == DType.Float32 ? Run<float>(spec, store, progress, cancel) : Run<double>(spec, store, progress, cancel);
 
@@ -71,9 +77,18 @@ public static class RunExecutor
         {
             var sink = new WriterSink(writer);
             var checkpoints = new FileCheckpoints<T>(Path.Combine(info.Directory, CheckpointFolder), writer);
+            long killAt = long.TryParse(Environment.GetEnvironmentVariable(FaultKillAtStepVariable), NumberStyles.Integer, CultureInfo.InvariantCulture, out var ka) ? ka : -1;
+            void Progress(long k, double t, double l)
+            {
+                if (k == killAt)
+                {
+                    System.Diagnostics.Process.GetCurrentProcess().Kill();
+                }
+                progress?.Invoke(k, t, l);
+            }
             try
             {
-                result = exp.Run(start, sink, checkpoints, progress is null ? null : (k, t, l) => progress(k, t, l), cancel);
+                result = exp.Run(start, sink, checkpoints, progress is null && killAt < 0 ? null : Progress, cancel);
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
