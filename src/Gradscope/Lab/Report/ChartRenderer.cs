@@ -12,8 +12,11 @@ internal static class ChartRenderer
     private const float LegendSize = 13f;
     private const float LegendSymbolWidth = 34f;
 
-    /// <summary>Legend of the divergence marker; see <see cref="Curve.Overflow"/> for the 1e100.</summary>
-    public const string DivergenceLegend = "diverged: first NaN/Inf (or |v| > 1e100)";
+    /// <summary>
+    /// Legend of the divergence marker, kept short so the legend does not squeeze the data area; the page's
+    /// banner adds that values beyond <see cref="Curve.Overflow"/> count as well.
+    /// </summary>
+    public const string DivergenceLegend = "diverged (NaN/Inf)";
 
     public static Plot Render(ChartSpec spec)
     {
@@ -27,8 +30,9 @@ internal static class ChartRenderer
                 continue;
             }
 
-            double[] ys = logY ? Array.ConvertAll(line.Curve.Y, Math.Log10) : line.Curve.Y;
-            var scatter = plot.Add.ScatterLine(line.Curve.X, ys, line.Color.WithOpacity(line.Opacity));
+            Curve curve = Decimation.MinMax(line.Curve, buckets: spec.Width);
+            double[] ys = logY ? Array.ConvertAll(curve.Y, Math.Log10) : curve.Y;
+            var scatter = plot.Add.ScatterLine(curve.X, ys, line.Color.WithOpacity(line.Opacity));
             scatter.LineWidth = line.Width;
             scatter.LinePattern = line.Dashed ? LinePattern.Dashed : LinePattern.Solid;
             // A single record would be an invisible zero-length line: show it as a dot.
@@ -38,7 +42,7 @@ internal static class ChartRenderer
 
         if (spec.DivergenceX is { } divergedAt)
         {
-            var marker = plot.Add.VerticalLine(divergedAt, 1.5f, Palette.Divergence, LinePattern.Dashed);
+            var marker = plot.Add.VerticalLine(divergedAt, 2f, Palette.Divergence, LinePattern.Dashed);
             marker.LegendText = DivergenceLegend;
         }
 

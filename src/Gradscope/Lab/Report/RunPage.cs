@@ -19,7 +19,7 @@ internal static class RunPage
         {
             html.Raw("<div class=\"banner\">")
                 .Raw(HtmlWriter.Encode($"Metrics stop being finite at step {step.ToString(CultureInfo.InvariantCulture)}; "
-                    + "the plots drop non-finite values and mark the point with a red dashed line."))
+                    + "the plots drop non-finite values (and any beyond ±1e100) and mark where they start with a red dashed line."))
                 .Raw("</div>\n");
         }
 
