@@ -55,24 +55,4 @@ internal static class ImageChecks
         byte Mix(byte v) => (byte)Math.Round((opacity * v) + ((1 - opacity) * 255));
         return $"#{Mix(c.Red):x2}{Mix(c.Green):x2}{Mix(c.Blue):x2}";
     }
-
-    /// <summary>Dark pixels (all channels &lt; 100) in a horizontal band: text such as a title.</summary>
-    public static int DarkPixelsInRows(byte[] png, int fromRow, int toRow)
-    {
-        using SKBitmap bitmap = SKBitmap.Decode(png);
-        int count = 0;
-        for (int y = fromRow; y < Math.Min(toRow, bitmap.Height); y++)
-        {
-            for (int x = 0; x < bitmap.Width; x++)
-            {
-                SKColor c = bitmap.GetPixel(x, y);
-                if (c.Red < 100 && c.Green < 100 && c.Blue < 100)
-                {
-                    count++;
-                }
-            }
-        }
-
-        return count;
-    }
 }

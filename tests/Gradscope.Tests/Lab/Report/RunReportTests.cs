@@ -153,9 +153,23 @@ public sealed partial class RunReportTests : IDisposable
         {
             Assert.True(ImageChecks.CountPixels(modes, colour) > 300, $"no theory dashes in {colour}");
         }
+    }
 
-        // Text is rendered (title band has glyph pixels): a machine without any font would draw none.
-        Assert.True(ImageChecks.DarkPixelsInRows(modes, 0, 35) > 100, "no title text: is a font installed under /usr/share/fonts?");
+    [Fact]
+    public void FiguresCarryTheirTitleAndAxisLabelsAsText()
+    {
+        ReportResult result = RunReport.Write(SyntheticRuns.Run(), SyntheticRuns.SaxeGd(steps: 50), _dir.Path);
+        ReportFigure modes = result.Figures.Single(f => f.Key == "modes");
+
+        // Skia emits no <text> at all when it has no font (SkiaSharp's NoDependencies build looks under
+        // /usr/share/fonts only), and the PNG then has no text either.
+        string[] texts = [.. ImageChecks.AssertSvg(modes.SvgPath).Descendants().Where(e => e.Name.LocalName == "text").Select(e => e.Value)];
+        Assert.True(texts.Length > 0, "figures have no text: install fonts-dejavu-core or set GRADSCOPE_FONT=/path/font.ttf");
+        string all = string.Join("|", texts);
+        Assert.Contains("Mode strengths vs theory", all, StringComparison.Ordinal);
+        Assert.Contains("mode strength u_k", all, StringComparison.Ordinal);
+        Assert.Contains("theory (dashed)", all, StringComparison.Ordinal);
+        Assert.Empty(result.Notes);
     }
 
     [GeneratedRegex("data:image/png;base64,([A-Za-z0-9+/=]+)\"")]
