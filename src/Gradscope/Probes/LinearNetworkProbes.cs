@@ -113,11 +113,13 @@ public static class Balancedness
 /// <c>theory</c>: the closed-form prediction where one exists. For a deep linear network on a
 /// whitened linear teacher it writes theory/mode/k = Saxe et al.'s u_k(t) for L weight matrices,
 /// started from the modes of θ₀ at t = 0, and theory/max_rel_error = max_k |u_k − u_k^theory| / s_k
-/// (the agreement metric; the run's summary keeps its maximum over the run). Stateless apart from
+/// (the agreement metric; the run's summary keeps its maximum over the run). Writes nothing when
+/// the inputs are not whitened ((1/n)XᵀX ≠ I), where these closed forms do not apply. Stateless apart from
 /// a cache of the L &gt; 2 ODE solution, so resumed runs need nothing restored.
 /// </summary>
 public sealed class TheoryProbe<T> : IProbe<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
+    private bool? _whitened;
     private double[]? _u0;
     private double[]? _uTheory;  // the L > 2 ODE state at _tTheory, advanced incrementally between records
     private double _tTheory;
@@ -129,6 +131,12 @@ public sealed class TheoryProbe<T> : IProbe<T> where T : unmanaged, IFloatingPoi
         if (ctx.Data.Teacher is not { } teacher || ctx.Model is not Mlp { Activation: Activation.Linear, Bias: false } mlp)
         {
             return; // no closed form for this setting
+        }
+        // The closed forms assume whitened inputs, (1/n) XᵀX = I (Saxe et al. 2014, Σ_xx = I).
+        _whitened ??= IsWhitened(ctx.Data.Train.X);
+        if (_whitened == false)
+        {
+            return;
         }
         var u = ModeStrengths.Measure(ctx, ctx.Params);
         _u0 ??= ModeStrengths.Measure(ctx, ctx.Initial);
@@ -149,5 +157,23 @@ public sealed class TheoryProbe<T> : IProbe<T> where T : unmanaged, IFloatingPoi
         }
         _tTheory = ctx.Time;
         sink.Write(ctx.Step, ctx.Time, "theory/max_rel_error", worst);
+    }
+
+    private static bool IsWhitened(Tensor<T> x)
+    {
+        var c = Tensor.MulScalar(Tensor.MatMul(x, x, transA: true), 1.0 / x.Shape[0]).ToDoubleArray();
+        int d = x.Shape[1];
+        double tol = typeof(T) == typeof(float) ? 1e-4 : 1e-9;
+        for (int i = 0; i < d; i++)
+        {
+            for (int j = 0; j < d; j++)
+            {
+                if (Math.Abs(c[i * d + j] - (i == j ? 1 : 0)) > tol)
+                {
+                    return false;
+                }
+            }
+        }
+        return true;
     }
 }
