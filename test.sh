@@ -6,10 +6,10 @@ set -uo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")"
 
 # Optional Debian packages the tests exercise when present: OpenBLAS (native GEMM/LAPACK backend)
-# and the Fashion-MNIST files (real-data loader tests). Without them those paths are tested
+# the Fashion-MNIST files (real-data loader tests) and DejaVu fonts (text in report plots). Without them those paths are tested
 # through their fallbacks and error messages instead.
 wanted=()
-for pkg in libopenblas0-pthread dataset-fashion-mnist; do
+for pkg in libopenblas0-pthread dataset-fashion-mnist fonts-dejavu-core; do
   dpkg -s "$pkg" >/dev/null 2>&1 || wanted+=("$pkg")
 done
 if (( ${#wanted[@]} > 0 )) && command -v apt-get >/dev/null && [[ $(id -u) == 0 ]]; then
