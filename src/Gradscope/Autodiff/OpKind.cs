@@ -31,6 +31,7 @@ public enum OpKind
     Minimum,
     Where,
     Sum,
+    SumOfSquares,
     Max,
     BroadcastTo,
     Reshape,

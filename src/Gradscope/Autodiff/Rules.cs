@@ -143,6 +143,9 @@ internal static class Rules
                 var gk = at.KeepDims ? g : Reshape(g, Shapes.Reduced(x.Shape, at.Axes, true));
                 return [BroadcastTo(gk, x.Shape)];
             }
+            case OpKind.SumOfSquares:
+                // d/dx Σx² = 2x; the scalar cotangent is doubled once, then one broadcast product.
+                return [Mul(x, MulScalar(g, 2))];
             case OpKind.Max:
             {
                 var at = (AxesAttr)node.Attr!;

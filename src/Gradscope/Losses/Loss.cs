@@ -30,7 +30,7 @@ public static class Loss
         double n = f.Shape[0];
         return kind switch
         {
-            LossKind.Mse => Tensor.MulScalar(Tensor.Sum(Tensor.Square(Tensor.Sub(f, y))), 0.5 / n),
+            LossKind.Mse => Tensor.MulScalar(Tensor.SumOfSquares(Tensor.Sub(f, y)), 0.5 / n),
             LossKind.CrossEntropy => Tensor.MulScalar(Tensor.Sum(Tensor.Mul(Tensor.LogSoftmax(f, -1), y)), -1.0 / n),
             LossKind.Logistic => Tensor.MulScalar(Tensor.Sum(Tensor.Softplus(Tensor.Neg(Tensor.Mul(y, f)))), 1.0 / n),
             LossKind.Hinge => Tensor.MulScalar(Tensor.Sum(Tensor.Relu(Tensor.AddScalar(Tensor.Neg(Tensor.Mul(y, f)), 1))), 1.0 / n),

@@ -14,6 +14,13 @@ public static partial class Tensor
         return Record(new Tensor<T>(y, Shapes.Reduced(x.Shape, ax, keepDims)), OpKind.Sum, new AxesAttr(ax, keepDims), x);
     }
 
+    /// <summary>
+    /// Σ x² over all elements, in one pass (the MSE loss's reduction). Its derivative 2·g·x is one
+    /// pass too, where Sum(Square(x)) costs a broadcast and two products in the backward pass.
+    /// </summary>
+    public static Tensor<T> SumOfSquares<T>(Tensor<T> x) where T : unmanaged, IFloatingPointIeee754<T> =>
+        Record(new Tensor<T>([System.Numerics.Tensors.TensorPrimitives.SumOfSquares<T>(x.Data)], []), OpKind.SumOfSquares, null, x);
+
     public static Tensor<T> Mean<T>(Tensor<T> x, int[]? axes = null, bool keepDims = false) where T : unmanaged, IFloatingPointIeee754<T>
     {
         var ax = Shapes.Axes("mean", axes, x.Rank);

@@ -64,6 +64,7 @@ public static class GradCases
         new("sum all", x => Sum(x[0]), [[3, 4]]),
         new("sum axis keepdims", x => Sum(x[0], [1], keepDims: true), [[3, 5, 2]]),
         new("sum two axes", x => Sum(x[0], [0, 2]), [[3, 5, 2]]),
+        new("sum of squares", x => SumOfSquares(x[0]), [[3, 7]]),
         new("mean", x => Mean(x[0], [-1]), [[3, 7]]),
         new("max axis", x => Max(x[0], [1]), [[3, 7]]),
         new("max all", x => Max(x[0]), [[2, 3, 5]]),
