@@ -38,6 +38,8 @@ public class GemmPropertyTests
     /// <summary>
     /// The AVX-512, portable Vector&lt;T&gt; and scalar kernel families do the same FMAs in the same
     /// order, so they agree bitwise (on machines without AVX-512 this compares the other two).
+    /// Matrix-vector shapes (m = 1 or n = 1) are excluded: their AVX-512 dot-product path reduces
+    /// in a tree that depends on the vector width.
     /// </summary>
     [Property(MaxTest = 60)]
     public void KernelFamiliesAgreeBitwise(bool transA, bool transB, byte m, byte n, byte k, byte pads, byte betaKind, int seed)
@@ -62,6 +64,10 @@ public class GemmPropertyTests
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         var p = Problem<T>.Make(transA, transB, mRaw, nRaw, kRaw, pads, betaKind, seed);
+        if (p.M == 1 || p.N == 1)
+        {
+            return;
+        }
         GemmIsa[] families = GemmManaged.ActiveIsa == GemmIsa.Vector512
             ? [GemmIsa.Vector512, GemmIsa.Vector, GemmIsa.Scalar]
             : [GemmIsa.Vector, GemmIsa.Scalar];

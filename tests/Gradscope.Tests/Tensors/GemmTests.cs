@@ -116,11 +116,12 @@ public class GemmTests
         }
     }
 
-    private static unsafe void ThreadedEqualsSerial<T>(int m, int n, int k, bool transA, bool transB, bool checkOracle)
+    private static unsafe void ThreadedEqualsSerial<T>(int m, int n, int k, bool transA, bool transB, bool checkOracle,
+        int ldcPad = 5)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         var random = new System.Random(m * 31 + n * 7 + k);
-        int lda = (transA ? m : k) + 3, ldb = (transB ? k : n) + 1, ldc = n + 5;
+        int lda = (transA ? m : k) + 3, ldb = (transB ? k : n) + 1, ldc = n + ldcPad;
         var a = GemmReference.RandomArray<T>(random, (transA ? k : m) * lda);
         var b = GemmReference.RandomArray<T>(random, (transB ? n : k) * ldb);
         var c0 = GemmReference.RandomArray<T>(random, m * ldc);
@@ -165,6 +166,71 @@ public class GemmTests
             }
         }
         Assert.Equal(serial, viaPublic);
+    }
+
+    // ---- matrix-vector shapes ---------------------------------------------------------------------
+
+    /// <summary>
+    /// m = 1 or n = 1 take the dot-product / vector-times-matrix path when the layout allows
+    /// (and the tile kernels otherwise): every transpose combination, padded leading dimensions,
+    /// ldc = 1 and ldc &gt; 1, beta = 0 over NaN and beta != 0, k with and without a vector tail.
+    /// </summary>
+    [Theory]
+    [InlineData(37, 1, 53)]
+    [InlineData(1, 45, 70)]
+    [InlineData(1, 1, 33)]
+    [InlineData(200, 1, 16)]
+    [InlineData(1, 130, 7)]
+    public void MatrixVectorShapesMatchOracle(int m, int n, int k)
+    {
+        foreach (bool transA in new[] { false, true })
+        {
+            foreach (bool transB in new[] { false, true })
+            {
+                foreach (int ldcPad in new[] { 0, 2 })
+                {
+                    foreach (int lPad in new[] { 0, 3 })
+                    {
+                        MatrixVector<double>(m, n, k, transA, transB, ldcPad, lPad, betaZero: ldcPad == 0);
+                        MatrixVector<float>(m, n, k, transA, transB, ldcPad, lPad, betaZero: ldcPad != 0);
+                    }
+                }
+            }
+        }
+    }
+
+    private static void MatrixVector<T>(int m, int n, int k, bool transA, bool transB, int ldcPad, int lPad, bool betaZero)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var random = new System.Random(m + 3 * n + 7 * k + ldcPad + lPad);
+        int lda = (transA ? m : k) + lPad, ldb = (transB ? k : n) + lPad, ldc = n + ldcPad;
+        var a = GemmReference.RandomArray<T>(random, (transA ? k : m) * lda);
+        var b = GemmReference.RandomArray<T>(random, (transB ? n : k) * ldb);
+        var c0 = GemmReference.RandomArray<T>(random, m * ldc);
+        T beta = betaZero ? T.Zero : T.CreateTruncating(0.5);
+        var c = (T[])c0.Clone();
+        if (betaZero)
+        {
+            for (int i = 0; i < m; i++)
+            {
+                Array.Fill(c, T.NaN, i * ldc, n);
+            }
+        }
+        Gemm.Compute(GemmBackend.Managed, transA, transB, m, n, k, T.CreateTruncating(-1.25), a, lda, b, ldb, beta, c, ldc);
+        var expected = GemmReference.Compute(transA, transB, m, n, k, T.CreateTruncating(-1.25), a, lda, b, ldb, beta, c0, ldc);
+        GemmReference.AssertMatches($"{typeof(T).Name} {m}x{n}x{k} transA={transA} transB={transB} ldc={ldc} lda={lda} ldb={ldb}",
+            m, n, k, c, ldc, c0, expected);
+    }
+
+    [Theory]
+    [InlineData(3000, 1, 500, false, true)]
+    [InlineData(1, 3000, 500, false, false)]
+    [InlineData(1, 3000, 500, false, true)]
+    [InlineData(3000, 1, 500, true, false)]
+    public void ThreadedMatrixVectorEqualsSerialBitwise(int m, int n, int k, bool transA, bool transB)
+    {
+        ThreadedEqualsSerial<double>(m, n, k, transA, transB, checkOracle: true, ldcPad: 0);
+        ThreadedEqualsSerial<float>(m, n, k, transA, transB, checkOracle: false, ldcPad: 0);
     }
 
     // ---- batched -------------------------------------------------------------------------------

@@ -104,7 +104,12 @@ internal static unsafe class GemmManaged
             TransA = transA, TransB = transB, M = m, N = n, K = k, Alpha = alpha, Beta = beta,
             A = a, B = b, C = c, Lda = lda, Ldb = ldb, Ldc = ldc,
         };
-        switch (isa == GemmIsa.Auto ? ActiveIsa : isa)
+        isa = isa == GemmIsa.Auto ? ActiveIsa : isa;
+        if (isa == GemmIsa.Vector512 && (n == 1 || m == 1) && GemmDot.TryCompute(in job, maxThreads))
+        {
+            return;
+        }
+        switch (isa)
         {
             case GemmIsa.Vector512:
                 Run<T, Kernel512<T>>(ref job, maxThreads);
@@ -244,10 +249,14 @@ internal static unsafe class GemmManaged
                 }
             }
             T* cBlock = job.C + ic * ldc + jc;
-            for (int ir = 0; ir < mc; ir += mr)
+            // Row tiles are balanced (64 rows = 11,11,11,11,10,10 rather than 12 x 5 + 4): a thin last
+            // tile would run with too few accumulators to hide the FMA latency.
+            int tiles = RowTiles(mc, mr);
+            for (int t = 0; t < tiles; t++)
             {
-                int rows = Math.Min(mr, mc - ir);
-                TA a = panels.At(ir);
+                int ir = TileStart(t, mc, tiles);
+                int rows = TileStart(t + 1, mc, tiles) - ir;
+                TA a = panels.At(t, ir);
                 T* cRow = cBlock + ir * ldc;
                 int jr = 0;
                 if (job.PackB)
@@ -274,20 +283,28 @@ internal static unsafe class GemmManaged
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static int RoundUp(int x, int multiple) => (x + multiple - 1) / multiple * multiple;
+
+    /// <summary>Number of row tiles of at most <paramref name="mr"/> rows covering <paramref name="rows"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static int RowTiles(int rows, int mr) => (rows + mr - 1) / mr;
+
+    /// <summary>First row of tile <paramref name="t"/> when <paramref name="rows"/> are split into <paramref name="tiles"/> near-equal tiles.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static int TileStart(int t, int rows, int tiles) => (int)((long)t * rows / tiles);
 }
 
-/// <summary>Makes the A accessor for the micro-panel starting at row <c>ir</c> of the current block.</summary>
+/// <summary>Makes the A accessor for row tile <c>tile</c>, which starts at row <c>ir</c> of the current block.</summary>
 internal interface IPanelSource<T, TA> where T : unmanaged where TA : struct, IPanelA<T>
 {
-    TA At(int ir);
+    TA At(int tile, int ir);
 }
 
-/// <summary>Packed A block: panel of rows ir.. at <c>P + ir*kc</c>, MR-interleaved.</summary>
+/// <summary>Packed A block: panel of tile t at <c>P + t*MR*kc</c>, MR-interleaved (see <see cref="GemmPacking.PackA"/>).</summary>
 internal readonly unsafe struct PackedSource<T>(T* p, int kc, int mr) : IPanelSource<T, StridedPanelA<T>>
     where T : unmanaged
 {
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public StridedPanelA<T> At(int ir) => new(p + (nint)ir * kc, mr);
+    public StridedPanelA<T> At(int tile, int ir) => new(p + (nint)tile * mr * kc, mr);
 }
 
 /// <summary>Transposed A read in place: op(A)(i, p) = a[p*lda + i].</summary>
@@ -295,7 +312,7 @@ internal readonly unsafe struct TransposedSource<T>(T* p, nint lda) : IPanelSour
     where T : unmanaged
 {
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public StridedPanelA<T> At(int ir) => new(p + ir, lda);
+    public StridedPanelA<T> At(int tile, int ir) => new(p + ir, lda);
 }
 
 /// <summary>Row-major A read in place: op(A)(i, p) = a[i*lda + p].</summary>
@@ -303,5 +320,5 @@ internal readonly unsafe struct RowMajorSource<T>(T* p, nint lda) : IPanelSource
     where T : unmanaged
 {
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public RowMajorPanelA<T> At(int ir) => new(p + ir * lda, lda);
+    public RowMajorPanelA<T> At(int tile, int ir) => new(p + ir * lda, lda);
 }

@@ -13,19 +13,21 @@ namespace Gradscope.Tensors.Kernels;
 internal static unsafe class GemmPacking
 {
     /// <summary>
-    /// Packs the mc x kc block of op(A) whose (0, 0) element is at <paramref name="a"/> into panels of
-    /// <paramref name="mr"/> rows: panel q (rows q*mr ..) starts at <c>dst + q*mr*kc</c>, element (i, p)
-    /// of a panel at <c>[p*mr + i]</c>. Rows past mc in the last panel are left unwritten; the kernel
-    /// for a partial panel never reads them.
+    /// Packs the mc x kc block of op(A) whose (0, 0) element is at <paramref name="a"/> into one panel
+    /// per row tile (the balanced tiling of <see cref="GemmManaged.TileStart"/>, at most
+    /// <paramref name="mr"/> rows each): panel t starts at <c>dst + t*mr*kc</c>, element (i, p) of a
+    /// panel at <c>[p*mr + i]</c>. Rows past a short tile are left unwritten; its kernel never reads them.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void PackA<T>(bool transA, T* a, nint lda, int mc, int kc, int mr, T* dst)
         where T : unmanaged
     {
-        for (int q = 0; q < mc; q += mr)
+        int tiles = GemmManaged.RowTiles(mc, mr);
+        for (int t = 0; t < tiles; t++)
         {
-            int rows = Math.Min(mr, mc - q);
-            T* d = dst + (nint)q * kc;
+            int q = GemmManaged.TileStart(t, mc, tiles);
+            int rows = GemmManaged.TileStart(t + 1, mc, tiles) - q;
+            T* d = dst + (nint)t * mr * kc;
             if (transA)
             {
                 // op(A)(i, p) = a[p*lda + i]: each p contributes `rows` contiguous elements.
