@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using Gradscope.Tensors.Native;
 
 namespace Gradscope.Tensors.Kernels;
@@ -85,6 +86,7 @@ public static class Gemm
         => Compute(s_backend, transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
 
     /// <summary>Same as <see cref="Compute{T}(bool, bool, int, int, int, T, ReadOnlySpan{T}, int, ReadOnlySpan{T}, int, T, Span{T}, int)"/> with an explicit backend.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static unsafe void Compute<T>(GemmBackend backend, bool transA, bool transB, int m, int n, int k, T alpha,
         ReadOnlySpan<T> a, int lda, ReadOnlySpan<T> b, int ldb, T beta, Span<T> c, int ldc)
         where T : unmanaged, IFloatingPointIeee754<T>
@@ -107,7 +109,7 @@ public static class Gemm
                 Scale(m, n, beta, pc, ldc);
                 return;
             }
-            Dispatch(Resolve<T>(backend, m, n, k), transA, transB, m, n, k, alpha, pa, lda, pb, ldb, beta, pc, ldc, s_maxThreads);
+            Dispatch(Resolve<T>(backend, transA, transB, m, n, k), transA, transB, m, n, k, alpha, pa, lda, pb, ldb, beta, pc, ldc, s_maxThreads);
         }
     }
 
@@ -123,6 +125,7 @@ public static class Gemm
         => ComputeBatched(s_backend, transA, transB, m, n, k, alpha, a, lda, strideA, b, ldb, strideB, beta, c, ldc, strideC, batch);
 
     /// <summary>Same as <see cref="ComputeBatched{T}(bool, bool, int, int, int, T, ReadOnlySpan{T}, int, long, ReadOnlySpan{T}, int, long, T, Span{T}, int, long, int)"/> with an explicit backend.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static unsafe void ComputeBatched<T>(GemmBackend backend, bool transA, bool transB, int m, int n, int k, T alpha,
         ReadOnlySpan<T> a, int lda, long strideA, ReadOnlySpan<T> b, int ldb, long strideB,
         T beta, Span<T> c, int ldc, long strideC, int batch)
@@ -157,11 +160,17 @@ public static class Gemm
                 }
                 return;
             }
-            var chosen = Resolve<T>(backend, m, n, k);
+            var chosen = Resolve<T>(backend, transA, transB, m, n, k);
             long work = (long)m * n * k;
             int threads = s_maxThreads;
-            if (chosen == GemmBackend.Managed && batch > 1 && threads > 1
-                && work < GemmManaged.ParallelThreshold && work * batch >= GemmManaged.ParallelThreshold)
+            bool batchParallel = batch > 1 && threads > 1 && Environment.ProcessorCount > 1
+                && work < GemmManaged.ParallelThreshold && work * batch >= GemmManaged.ParallelThreshold;
+            if (backend == GemmBackend.Auto && batchParallel)
+            {
+                // Many small products: one per core in parallel beats OpenBLAS's serial small kernels.
+                chosen = GemmBackend.Managed;
+            }
+            if (chosen == GemmBackend.Managed && batchParallel)
             {
                 // Many small products: one product per thread at a time (each computed serially,
                 // hence bitwise the same as an unbatched call).
@@ -178,7 +187,7 @@ public static class Gemm
     }
 
     /// <summary>The backend that will actually run a product of this size (Auto and fallbacks resolved).</summary>
-    internal static GemmBackend Resolve<T>(GemmBackend requested, int m, int n, int k) where T : unmanaged
+    internal static GemmBackend Resolve<T>(GemmBackend requested, bool transA, bool transB, int m, int n, int k) where T : unmanaged
     {
         switch (requested)
         {
@@ -192,7 +201,7 @@ public static class Gemm
                 OpenBlasLibrary.ReportFallbackOnce("GEMM");
                 return GemmBackend.Managed;
             default:
-                return GemmAuto.Choose<T>(m, n, k);
+                return GemmAuto.Choose<T>(transA, transB, m, n, k);
         }
     }
 
@@ -211,6 +220,7 @@ public static class Gemm
     }
 
     /// <summary>C = beta C on an m x n block (beta == 0 writes zeros without reading C).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static unsafe void Scale<T>(int m, int n, T beta, T* c, nint ldc) where T : unmanaged, IFloatingPointIeee754<T>
     {
         for (int i = 0; i < m; i++)

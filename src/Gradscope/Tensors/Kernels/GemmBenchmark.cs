@@ -141,7 +141,7 @@ public static class GemmBenchmark
         for (int e = 0; e < backends.Count; e++)
         {
             double median = Median(times[e]);
-            results.Add(new GemmBenchmarkResult(n, dtype, backends[e], Gemm.Resolve<T>(backends[e], n, n, n),
+            results.Add(new GemmBenchmarkResult(n, dtype, backends[e], Gemm.Resolve<T>(backends[e], false, false, n, n, n),
                 flops / median / 1e9, median));
         }
         return results;

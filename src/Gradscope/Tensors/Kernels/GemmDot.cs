@@ -25,6 +25,7 @@ internal static unsafe class GemmDot
     /// Computes the product when it is a GEMV with both operands contiguous along k and AVX-512 is
     /// available; returns false (nothing written) otherwise.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static bool TryCompute<T>(in GemmJob<T> job, int maxThreads) where T : unmanaged, IFloatingPointIeee754<T>
     {
         if (!Vector512.IsHardwareAccelerated)
@@ -98,16 +99,7 @@ internal static unsafe class GemmDot
             return true;
         }
         // Row groups of four, split evenly; each element's arithmetic does not depend on the split.
-        int groups = (count + 3) / 4;
-        nint pr = (nint)rows, px = (nint)x, pc = (nint)c;
-        int k = job.K;
-        T alpha = job.Alpha, beta = job.Beta;
-        Parallel.For(0, threads, new ParallelOptions { MaxDegreeOfParallelism = threads }, s =>
-        {
-            int start = (int)((long)groups * s / threads) * 4;
-            int end = Math.Min(count, (int)((long)groups * (s + 1) / threads) * 4);
-            Rows((T*)pr, rowStride, (T*)px, k, (T*)pc, cStride, start, end, alpha, beta);
-        });
+        new DotWork<T>(rows, rowStride, x, job.K, c, cStride, count, job.Alpha, job.Beta, threads, columns: false).Run(threads - 1);
         return true;
     }
 
@@ -182,6 +174,7 @@ internal static unsafe class GemmDot
     /// independent FMA chains hide the FMA latency (the tile kernel's one-row tile would have two).
     /// Each element is summed in increasing p, one FMA per term, whichever block and thread it is in.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void VectorTimesMatrix<T>(T* x, nint xStride, T* matrix, nint ld, int k, T* c, int n,
         T alpha, T beta, int maxThreads)
         where T : unmanaged, IFloatingPointIeee754<T>
@@ -195,13 +188,59 @@ internal static unsafe class GemmDot
             Columns(x, xStride, matrix, ld, k, c, 0, n, alpha, beta);
             return;
         }
-        nint px = (nint)x, pm = (nint)matrix, pc = (nint)c;
-        Parallel.For(0, threads, new ParallelOptions { MaxDegreeOfParallelism = threads }, s =>
+        new DotWork<T>(matrix, ld, x, k, c, xStride, n, alpha, beta, threads, columns: true).Run(threads - 1);
+    }
+
+    /// <summary>
+    /// A threaded matrix-vector product: chunk s covers rows (groups of four) or columns (blocks of
+    /// eight vectors) [start, end) of the output; element arithmetic does not depend on the split.
+    /// </summary>
+    private sealed class DotWork<T> : GemmParallelWork where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        private readonly T* _m;
+        private readonly nint _ld;
+        private readonly T* _x;
+        private readonly int _k;
+        private readonly T* _c;
+        private readonly nint _stride;
+        private readonly int _count;
+        private readonly T _alpha;
+        private readonly T _beta;
+        private readonly int _chunks;
+        private readonly bool _columns;
+
+        public DotWork(T* matrix, nint ld, T* x, int k, T* c, nint stride, int count, T alpha, T beta, int chunks, bool columns)
+            : base(chunks)
         {
-            int start = (int)((long)blocks * s / threads) * 8 * w;
-            int end = Math.Min(n, (int)((long)blocks * (s + 1) / threads) * 8 * w);
-            Columns((T*)px, xStride, (T*)pm, ld, k, (T*)pc, start, end, alpha, beta);
-        });
+            _m = matrix;
+            _ld = ld;
+            _x = x;
+            _k = k;
+            _c = c;
+            _stride = stride;
+            _count = count;
+            _alpha = alpha;
+            _beta = beta;
+            _chunks = chunks;
+            _columns = columns;
+        }
+
+        protected override void RunChunk(int s)
+        {
+            int unit = _columns ? 8 * Vector512<T>.Count : 4;
+            int units = (_count + unit - 1) / unit;
+            int start = (int)((long)units * s / _chunks) * unit;
+            int end = Math.Min(_count, (int)((long)units * (s + 1) / _chunks) * unit);
+            if (_columns)
+            {
+                // Here _stride is the stride of x; the output row is contiguous.
+                Columns(_x, _stride, _m, _ld, _k, _c, start, end, _alpha, _beta);
+            }
+            else
+            {
+                Rows(_m, _ld, _x, _k, _c, _stride, start, end, _alpha, _beta);
+            }
+        }
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]

@@ -73,6 +73,7 @@ internal static unsafe class GemmPacking
     }
 
     /// <summary>d[p*width + 0..count) = s[p*ld + 0..count) for p in [0, kc).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void CopyRows<T>(T* s, nint ld, T* d, int width, int count, int kc) where T : unmanaged
     {
         int w = Vector512<T>.Count;
@@ -100,6 +101,7 @@ internal static unsafe class GemmPacking
     /// d[p*width + i] = s[i*ld + p] for i in [0, count), p in [0, kc): a strip transpose, four source
     /// rows at a time so that reads stay sequential in four streams and writes fill whole lines.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Transpose<T>(T* s, nint ld, T* d, int width, int count, int kc) where T : unmanaged
     {
         int i = 0;

@@ -4,61 +4,37 @@ using System.Runtime.ExceptionServices;
 namespace Gradscope.Tensors.Kernels;
 
 /// <summary>
-/// Splits one GEMM into slabs of whole output tiles (rows or columns of C, never k) and runs them on
-/// the calling thread plus thread-pool workers. Slabs are claimed with an interlocked counter, so if
-/// a worker starts late the caller simply takes its slab too; no slab is ever computed twice and
-/// the slab boundaries do not depend on who runs them. One small object per threaded call (only
-/// products above <see cref="GemmManaged.ParallelThreshold"/> get here).
+/// A piece of GEMM work split into independent chunks. Chunks are claimed with an interlocked
+/// counter by the calling thread and by whichever helpers (<see cref="GemmWorkers"/>) join in, so a
+/// helper that starts late simply finds less (or nothing) to do; no chunk runs twice, and chunk
+/// boundaries never depend on who runs them. One small object per threaded call (only products
+/// above the parallel thresholds get here).
 /// </summary>
-internal sealed unsafe class GemmParallel<T, TK> : IThreadPoolWorkItem
-    where T : unmanaged, IFloatingPointIeee754<T>
-    where TK : struct, IGemmKernel<T>
+internal abstract class GemmParallelWork
 {
-    private readonly GemmJob<T> _job;
-    private readonly int _slabs;
-    private readonly bool _splitM;
+    private readonly int _chunks;
     private int _next = -1;
     private int _done;
     private Exception? _error;
 
-    private GemmParallel(in GemmJob<T> job, int slabs, bool splitM)
-    {
-        _job = job;
-        _slabs = slabs;
-        _splitM = splitM;
-    }
+    protected GemmParallelWork(int chunks) => _chunks = chunks;
 
-    public static void Run(in GemmJob<T> job, int slabs, bool splitM)
-    {
-        var work = new GemmParallel<T, TK>(in job, slabs, splitM);
-        for (int i = 1; i < slabs; i++)
-        {
-            ThreadPool.UnsafeQueueUserWorkItem(work, preferLocal: false);
-        }
-        work.Execute();
-        var spin = new SpinWait();
-        while (Volatile.Read(ref work._done) < slabs)
-        {
-            spin.SpinOnce(sleep1Threshold: -1);
-        }
-        if (work._error is { } error)
-        {
-            ExceptionDispatchInfo.Capture(error).Throw();
-        }
-    }
+    /// <summary>Runs chunk <paramref name="index"/>; called exactly once per index.</summary>
+    protected abstract void RunChunk(int index);
 
+    /// <summary>Claims and runs chunks until none are left (any thread may call it, any number of times).</summary>
     public void Execute()
     {
         int s;
-        while ((s = Interlocked.Increment(ref _next)) < _slabs)
+        while ((s = Interlocked.Increment(ref _next)) < _chunks)
         {
             try
             {
-                RunSlab(s);
+                RunChunk(s);
             }
             catch (Exception e)
             {
-                _error ??= e;
+                Interlocked.CompareExchange(ref _error, e, null);
             }
             finally
             {
@@ -67,7 +43,52 @@ internal sealed unsafe class GemmParallel<T, TK> : IThreadPoolWorkItem
         }
     }
 
-    private void RunSlab(int s)
+    /// <summary>
+    /// Offers the work to up to <paramref name="helpers"/> helper threads, works on it from the
+    /// calling thread, then waits (spinning: the remaining chunks are already running) until every
+    /// chunk has finished; rethrows the first chunk exception.
+    /// </summary>
+    public void Run(int helpers)
+    {
+        GemmWorkers.Offer(this, helpers);
+        Execute();
+        var spin = new SpinWait();
+        while (Volatile.Read(ref _done) < _chunks)
+        {
+            spin.SpinOnce(sleep1Threshold: -1);
+        }
+        if (_error is { } error)
+        {
+            ExceptionDispatchInfo.Capture(error).Throw();
+        }
+    }
+}
+
+/// <summary>
+/// One GEMM split into slabs of whole output tiles: row slabs (multiples of MR) or column slabs
+/// (multiples of NR), never k, so each element of C is computed exactly as in a serial run.
+/// </summary>
+internal sealed unsafe class GemmParallel<T, TK> : GemmParallelWork
+    where T : unmanaged, IFloatingPointIeee754<T>
+    where TK : struct, IGemmKernel<T>
+{
+    private readonly GemmJob<T> _job;
+    private readonly int _slabs;
+    private readonly bool _splitM;
+
+    private GemmParallel(in GemmJob<T> job, int slabs, bool splitM)
+        : base(slabs)
+    {
+        _job = job;
+        _slabs = slabs;
+        _splitM = splitM;
+    }
+
+    /// <summary>Computes the job as <paramref name="slabs"/> slabs on the caller plus up to slabs - 1 helpers.</summary>
+    public static void Run(in GemmJob<T> job, int slabs, bool splitM)
+        => new GemmParallel<T, TK>(in job, slabs, splitM).Run(slabs - 1);
+
+    protected override void RunChunk(int s)
     {
         if (_splitM)
         {
@@ -88,5 +109,112 @@ internal sealed unsafe class GemmParallel<T, TK> : IThreadPoolWorkItem
         int start = (int)((long)tiles * s / _slabs) * tile;
         int end = (int)((long)tiles * (s + 1) / _slabs) * tile;
         return (Math.Min(start, extent), Math.Min(end, extent));
+    }
+}
+
+/// <summary>
+/// Helper threads for threaded GEMMs: one per core beyond the caller's, started on first use.
+/// The thread pool wakes a parked worker in ~20-40 µs on the reference VM (median; milliseconds in
+/// the tail), as long as a whole 128^3 product takes, so a product split through the pool mostly ran
+/// on one thread. A helper instead spins briefly after each piece of work (<see cref="SpinMicroseconds"/>,
+/// like OpenBLAS's own threads) and only then blocks: back-to-back products, as in a training loop,
+/// find it awake. A helper that is busy (another thread's GEMM) simply does not join; the caller
+/// then does all chunks itself, so concurrent callers never oversubscribe the cores.
+/// </summary>
+internal static class GemmWorkers
+{
+    /// <summary>How long an idle helper keeps polling for work before it blocks.</summary>
+    internal static int SpinMicroseconds { get; set; } = 200;
+
+    private static readonly Lazy<Helper[]> s_helpers = new(() =>
+    {
+        var helpers = new Helper[Math.Max(0, Environment.ProcessorCount - 1)];
+        for (int i = 0; i < helpers.Length; i++)
+        {
+            helpers[i] = new Helper(i);
+        }
+        return helpers;
+    });
+
+    /// <summary>Hands <paramref name="work"/> to up to <paramref name="count"/> idle helpers.</summary>
+    public static void Offer(GemmParallelWork work, int count)
+    {
+        if (count <= 0)
+        {
+            return;
+        }
+        foreach (var helper in s_helpers.Value)
+        {
+            if (count == 0)
+            {
+                break;
+            }
+            if (helper.TryAssign(work))
+            {
+                count--;
+            }
+        }
+    }
+
+    private sealed class Helper
+    {
+        private readonly ManualResetEventSlim _wake = new(false, spinCount: 0);
+        private GemmParallelWork? _work;
+        private int _sleeping;
+
+        public Helper(int index)
+        {
+            var thread = new Thread(Loop)
+            {
+                IsBackground = true,
+                Name = $"gradscope-gemm-{index + 1}",
+            };
+            thread.Start();
+        }
+
+        public bool TryAssign(GemmParallelWork work)
+        {
+            if (Interlocked.CompareExchange(ref _work, work, null) is not null)
+            {
+                return false;
+            }
+            if (Volatile.Read(ref _sleeping) == 1)
+            {
+                _wake.Set();
+            }
+            return true;
+        }
+
+        private void Loop()
+        {
+            long spinTicks = System.Diagnostics.Stopwatch.Frequency * SpinMicroseconds / 1_000_000;
+            long idleSince = System.Diagnostics.Stopwatch.GetTimestamp();
+            while (true)
+            {
+                var work = Volatile.Read(ref _work);
+                if (work is not null)
+                {
+                    work.Execute();
+                    Volatile.Write(ref _work, null);
+                    idleSince = System.Diagnostics.Stopwatch.GetTimestamp();
+                    continue;
+                }
+                if (System.Diagnostics.Stopwatch.GetTimestamp() - idleSince < spinTicks)
+                {
+                    Thread.SpinWait(16);
+                    continue;
+                }
+                // Block. Announce it first, then look once more, so that an assignment made in between
+                // is either seen here or sees _sleeping = 1 and sets the event.
+                Interlocked.Exchange(ref _sleeping, 1);
+                if (Volatile.Read(ref _work) is null)
+                {
+                    _wake.Wait();
+                }
+                _wake.Reset();
+                Interlocked.Exchange(ref _sleeping, 0);
+                idleSince = System.Diagnostics.Stopwatch.GetTimestamp();
+            }
+        }
     }
 }
