@@ -1,4 +1,4 @@
-using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
 
 namespace Gradscope.Linalg;
 
@@ -79,9 +79,18 @@ internal static class DenseKernels
     private static void MultiplyManaged(double[] a, double[] b, double[] c, int m, int n, int k)
     {
         int rowTiles = (m + RowTile - 1) / RowTile;
-        long flops = 2L * m * n * k;
-        var options = new ParallelOptions { MaxDegreeOfParallelism = flops < 4_000_000 ? 1 : Environment.ProcessorCount };
-        Parallel.For(0, rowTiles, options, t =>
+        if (2L * m * n * k < 4_000_000 || Environment.ProcessorCount < 2)
+        {
+            MultiplyRowTiles(a, b, c, m, n, k, 0, rowTiles);
+            return;
+        }
+        Parallel.For(0, rowTiles, t => MultiplyRowTiles(a, b, c, m, n, k, t, t + 1));
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void MultiplyRowTiles(double[] a, double[] b, double[] c, int m, int n, int k, int firstTile, int endTile)
+    {
+        for (int t = firstTile; t < endTile; t++)
         {
             int i0 = t * RowTile;
             int i1 = Math.Min(m, i0 + RowTile);
@@ -96,12 +105,12 @@ internal static class DenseKernels
                         Span<double> cRow = c.AsSpan(i * n + j0, width);
                         for (int p = p0; p < p1; p++)
                         {
-                            TensorPrimitives.MultiplyAdd(b.AsSpan(p * n + j0, width), a[i * k + p], cRow, cRow);
+                            Blas1.Axpy(a[i * k + p], b.AsSpan(p * n + j0, width), cRow);
                         }
                     }
                 }
             }
-        });
+        }
     }
 
     /// <summary>
@@ -113,7 +122,10 @@ internal static class DenseKernels
         var w = new double[n * n];
         for (int i = 0; i < n; i++)
         {
-            TensorPrimitives.Multiply(v.AsSpan(i * n, n), d, w.AsSpan(i * n, n));
+            for (int j = 0; j < n; j++)
+            {
+                w[i * n + j] = v[i * n + j] * d[j];
+            }
         }
         double[] r = Multiply(w, false, v, true, n, n, n, lapack);
         for (int i = 0; i < n; i++)

@@ -1,5 +1,3 @@
-using System.Numerics.Tensors;
-
 namespace Gradscope.Linalg;
 
 /// <summary>
@@ -29,15 +27,15 @@ public static class Qr
         }
         else
         {
-            (qColumns, rMatrix) = Householder(columns, m, n);
+            (qColumns, rMatrix) = HouseholderQr(columns, m, n);
         }
         // Non-negative diagonal of R.
         for (int k = 0; k < r; k++)
         {
             if (rMatrix[k * n + k] < 0)
             {
-                TensorPrimitives.Negate(rMatrix.AsSpan(k * n, n), rMatrix.AsSpan(k * n, n));
-                TensorPrimitives.Negate(qColumns.AsSpan(k * m, m), qColumns.AsSpan(k * m, m));
+                Blas1.Scale(-1, rMatrix.AsSpan(k * n, n));
+                Blas1.Scale(-1, qColumns.AsSpan(k * m, m));
             }
         }
         return (DenseKernels.Transpose(qColumns, r, m), rMatrix);
@@ -52,30 +50,15 @@ public static class Qr
     /// the reflector) on <paramref name="columns"/>: column j of A is the contiguous row j.
     /// Returns Q's columns (row j = column j of Q, r x m) and R (row-major r x n).
     /// </summary>
-    private static (double[] QColumns, double[] R) Householder(double[] columns, int m, int n)
+    private static (double[] QColumns, double[] R) HouseholderQr(double[] columns, int m, int n)
     {
         int r = Math.Min(m, n);
         var tau = new double[r];
         var diagonal = new double[r];
         for (int k = 0; k < r; k++)
         {
-            // Reflector H = I - tau v v^T with v = (1, x[1..]/(alpha - beta)) maps x to beta e_1.
-            Span<double> x = columns.AsSpan(k * m + k, m - k);
-            double alpha = x[0];
-            double sigma = x.Length > 1 ? TensorPrimitives.Norm<double>(x[1..]) : 0.0;
-            if (sigma == 0)
-            {
-                tau[k] = 0;            // already upper triangular in this column: H = I
-                diagonal[k] = alpha;
-            }
-            else
-            {
-                double beta = -Math.CopySign(double.Hypot(alpha, sigma), alpha);  // avoids cancellation in alpha - beta
-                tau[k] = (beta - alpha) / beta;
-                TensorPrimitives.Multiply(x[1..], 1.0 / (alpha - beta), x[1..]);
-                diagonal[k] = beta;
-            }
-            x[0] = 1.0;  // v stored in place (its implicit leading 1 made explicit while applying)
+            // Reflector H_k maps column k (rows k..) to diagonal[k] e_k; v is stored in place.
+            (tau[k], diagonal[k]) = Householder.Make(columns.AsSpan(k * m + k, m - k));
             ApplyReflector(columns, m, k, tau[k], columns, k + 1, n);
         }
 
@@ -98,20 +81,12 @@ public static class Qr
     /// <summary>Applies H_k = I - tau v v^T (v = rows k.. of reflector column k) to target columns [from, to).</summary>
     private static void ApplyReflector(double[] reflectors, int m, int k, double tau, double[] target, int from, int to)
     {
-        if (tau == 0 || from >= to)
+        if (tau == 0)
         {
             return;
         }
         int length = m - k;
-        long work = (long)(to - from) * length;
-        var options = new ParallelOptions { MaxDegreeOfParallelism = work < 1 << 16 ? 1 : Environment.ProcessorCount };
-        Parallel.For(from, to, options, j =>
-        {
-            ReadOnlySpan<double> v = reflectors.AsSpan(k * m + k, length);
-            Span<double> y = target.AsSpan(j * m + k, length);
-            double d = TensorPrimitives.Dot(v, y);
-            TensorPrimitives.MultiplyAdd(v, -tau * d, y, y);
-        });
+        Householder.ParallelRows(from, to, length, (lo, hi) => Householder.ApplyToRows(reflectors, k * m + k, length, tau, target, m, k, lo, hi));
     }
 
     /// <summary>R (row-major r x n) from the upper triangle of the column-contiguous factor.</summary>

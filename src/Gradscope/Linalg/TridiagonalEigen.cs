@@ -1,4 +1,3 @@
-using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 
@@ -74,46 +73,28 @@ internal static class TridiagonalEigen
     /// </summary>
     private static void Tridiagonalize(double[] a, int n, double[] d, double[] e, double[] tau)
     {
-        var p = new double[n];
+        var w = new double[n];
         for (int k = 0; k + 2 < n; k++)
         {
             d[k] = a[k * n + k];
             int m = n - k - 1;
             // Row k right of the diagonal is column k below it (symmetry): the vector to reflect.
             Span<double> x = a.AsSpan(k * n + k + 1, m);
-            double alpha = x[0];
-            double sigma = TensorPrimitives.Norm<double>(x[1..]);
-            if (sigma == 0)
+            (double t, double beta) = Householder.Make(x);
+            tau[k] = t;
+            e[k] = beta;
+            if (t == 0)
             {
-                tau[k] = 0;
-                e[k] = alpha;
-                x[0] = 1;
                 continue;
             }
-            double gamma = -Math.CopySign(double.Hypot(alpha, sigma), alpha);   // no cancellation in alpha - gamma
-            double t = (gamma - alpha) / gamma;
-            TensorPrimitives.Multiply(x[1..], 1.0 / (alpha - gamma), x[1..]);
-            x[0] = 1;
-            tau[k] = t;
-            e[k] = gamma;
 
-            // Two-sided update of the trailing block B (rows/cols k+1..):
+            // Two-sided update of the trailing block B (rows/cols k+1..), Golub and Van Loan (8.3.1):
             // p = t B v, w = p - (t/2)(p.v) v, B -= v w^T + w v^T.
-            int offset = k + 1;
-            int vStart = k * n + k + 1;
-            ParallelRows(offset, n, m, i =>
-            {
-                p[i] = t * TensorPrimitives.Dot(a.AsSpan(i * n + offset, m), a.AsSpan(vStart, m));
-            });
-            double pv = TensorPrimitives.Dot(p.AsSpan(offset, m), a.AsSpan(vStart, m));
-            TensorPrimitives.MultiplyAdd(a.AsSpan(vStart, m), -0.5 * t * pv, p.AsSpan(offset, m), p.AsSpan(offset, m));  // p := w
-            ParallelRows(offset, n, m, i =>
-            {
-                Span<double> row = a.AsSpan(i * n + offset, m);
-                ReadOnlySpan<double> v = a.AsSpan(vStart, m);
-                TensorPrimitives.MultiplyAdd(p.AsSpan(offset, m), -a[vStart + i - offset], row, row);
-                TensorPrimitives.MultiplyAdd(v, -p[i], row, row);
-            });
+            int offset = k + 1, vStart = k * n + k + 1;
+            Householder.ParallelRows(offset, n, m, (from, to) => SymmetricProductRows(a, n, offset, vStart, t, w, from, to));
+            double pv = Blas1.Dot(w.AsSpan(offset, m), a.AsSpan(vStart, m));
+            Blas1.Axpy(-0.5 * t * pv, a.AsSpan(vStart, m), w.AsSpan(offset, m));
+            Householder.ParallelRows(offset, n, m, (from, to) => RankTwoUpdateRows(a, n, offset, vStart, w, from, to));
         }
         if (n >= 2)
         {
@@ -124,18 +105,29 @@ internal static class TridiagonalEigen
         e[n - 1] = 0;
     }
 
-    /// <summary>Runs body(i) for rows i in [from, to), on all cores when the block is large.</summary>
-    private static void ParallelRows(int from, int to, int width, Action<int> body)
+    /// <summary>p_i = t (B v)_i for rows i in [from, to), B = a[offset.., offset..], v = a[vStart..].</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void SymmetricProductRows(double[] a, int n, int offset, int vStart, double t, double[] p, int from, int to)
     {
-        if ((long)(to - from) * width < 1 << 15)
+        int m = n - offset;
+        ReadOnlySpan<double> v = a.AsSpan(vStart, m);
+        for (int i = from; i < to; i++)
         {
-            for (int i = from; i < to; i++)
-            {
-                body(i);
-            }
-            return;
+            p[i] = t * Blas1.Dot(a.AsSpan(i * n + offset, m), v);
         }
-        Parallel.For(from, to, body);
+    }
+
+    /// <summary>B[i, :] -= v_i w + w_i v for rows i in [from, to).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void RankTwoUpdateRows(double[] a, int n, int offset, int vStart, double[] w, int from, int to)
+    {
+        int m = n - offset;
+        ReadOnlySpan<double> v = a.AsSpan(vStart, m);
+        ReadOnlySpan<double> wTail = w.AsSpan(offset, m);
+        for (int i = from; i < to; i++)
+        {
+            Blas1.Axpy2(-v[i - offset], wTail, -w[i], v, a.AsSpan(i * n + offset, m));
+        }
     }
 
     /// <summary>Rows of the result are the columns of Q = H_0 ... H_{n-3} (backward accumulation).</summary>
@@ -155,12 +147,7 @@ internal static class TridiagonalEigen
             }
             int offset = k + 1, m = n - k - 1, vStart = k * n + k + 1;
             // Columns j <= k of the partial product are still unit vectors e_j, untouched by H_k.
-            ParallelRows(offset, n, m, j =>
-            {
-                Span<double> col = qt.AsSpan(j * n + offset, m);
-                ReadOnlySpan<double> v = a.AsSpan(vStart, m);
-                TensorPrimitives.MultiplyAdd(v, -t * TensorPrimitives.Dot(v, col), col, col);
-            });
+            Householder.ParallelRows(offset, n, m, (from, to) => Householder.ApplyToRows(a, vStart, m, t, qt, n, offset, from, to));
         }
         return qt;
     }
