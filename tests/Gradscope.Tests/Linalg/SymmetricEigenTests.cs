@@ -9,7 +9,7 @@ public class SymmetricEigenTests
     [Fact]
     public void ManagedDecomposesRandomMatricesOfSize1To60() => DecomposesRandomMatrices(LinalgBackend.Managed);
 
-    [LapackFact]
+    [OpenBlasFact]
     public void LapackDecomposesRandomMatricesOfSize1To60() => DecomposesRandomMatrices(LinalgBackend.Lapack);
 
     private static void DecomposesRandomMatrices(LinalgBackend backend)
@@ -94,7 +94,7 @@ public class SymmetricEigenTests
         Dense.AssertClose(full, only, 1e-12, "values only");
     }
 
-    [LapackFact]
+    [OpenBlasFact]
     public void BackendsAgree()
     {
         const int n = 50;
