@@ -70,9 +70,16 @@ public static class BenchGemmCommand
         TextWriter stdout, TextWriter stderr)
     {
         stderr.WriteLine($"gradscope bench gemm: {GemmBenchmark.DescribeMachine()}");
-        var results = GemmBenchmark.Run(sizes, dtypes, backends, repeats, r =>
+        GemmBenchmark.WarmUp(sizes.Length * dtypes.Length * backends.Length > 2 ? 0.4 : 0.1);
+        var report = GemmBenchmark.Run(sizes, dtypes, backends, repeats, r =>
             stderr.WriteLine(FormattableString.Invariant(
                 $"  n={r.N} {r.DType} {Gemm.BackendName(r.Backend)}{Effective(r)}: {r.GFlops:F1} GFLOP/s")));
+        var results = report.Results;
+        if (report.RerunRepeats > 0 || report.DisturbedRepeats > 0)
+        {
+            stderr.WriteLine($"gradscope bench gemm: other processes were using the CPUs: {report.RerunRepeats} " +
+                $"repeat(s) re-run, {report.DisturbedRepeats} kept although disturbed");
+        }
         if (json)
         {
             WriteJson(results, stdout);
