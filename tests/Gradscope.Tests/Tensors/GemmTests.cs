@@ -168,6 +168,35 @@ public class GemmTests
         Assert.Equal(serial, viaPublic);
     }
 
+    /// <summary>
+    /// Small products (single-threaded) allocate nothing once a thread's packing buffers exist:
+    /// 256 samples x 8 wide (NT, B packed) and 32^3 (NN, nothing packed), and a transposed GEMV.
+    /// </summary>
+    [Fact]
+    public void SmallProductsDoNotAllocate()
+    {
+        var x = new double[256 * 8];
+        var w = new double[8 * 8];
+        var y = new double[256 * 8];
+        var a = new float[32 * 32];
+        var c = new float[32 * 32];
+        var v = new double[256];
+        void Calls()
+        {
+            Gemm.Compute(GemmBackend.Managed, false, true, 256, 8, 8, 1.0, x, 8, w, 8, 0.0, y, 8);
+            Gemm.Compute(GemmBackend.Managed, false, false, 32, 32, 32, 1f, a, 32, a, 32, 0.5f, c, 32);
+            Gemm.Compute(GemmBackend.Managed, true, false, 8, 1, 256, 1.0, x, 8, v, 1, 0.0, w, 1);
+        }
+        Assert.True(256L * 8 * 8 < GemmManaged.ParallelThreshold, "the cases must stay single-threaded");
+        Calls();
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int i = 0; i < 50; i++)
+        {
+            Calls();
+        }
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+    }
+
     // ---- matrix-vector shapes ---------------------------------------------------------------------
 
     /// <summary>
