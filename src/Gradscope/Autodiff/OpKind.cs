@@ -22,6 +22,7 @@ public enum OpKind
     Tanh,
     Sigmoid,
     Relu,
+    ReluMask,
     LeakyRelu,
     Gelu,
     Erf,

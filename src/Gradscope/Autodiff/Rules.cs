@@ -93,7 +93,10 @@ internal static class Rules
             case OpKind.Sigmoid:
                 return [Mul(g, Mul(y, AddScalar(Neg(y), 1)))];
             case OpKind.Relu:
-                return [Mul(g, Step(x.Detach()))];
+                return [ReluMask(g, x)];
+            case OpKind.ReluMask:
+                // Linear in its first argument; the mask input carries no gradient.
+                return [needs[0] ? ReluMask(g, ins[1]) : null, null];
             case OpKind.LeakyRelu:
             {
                 double s = ((ScalarAttr)node.Attr!).Value;

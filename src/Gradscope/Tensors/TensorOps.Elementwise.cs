@@ -156,6 +156,21 @@ public static partial class Tensor
     public static Tensor<T> Relu<T>(Tensor<T> x) where T : unmanaged, IFloatingPointIeee754<T> =>
         Record(MapOp<T, ReluOp<T>>(x), OpKind.Relu, null, x);
 
+    /// <summary>
+    /// g where x &gt; 0, else 0: relu's backward in one pass (instead of a step mask and a product).
+    /// Linear in g; x only selects, so its derivative with respect to x is zero (almost everywhere).
+    /// </summary>
+    public static Tensor<T> ReluMask<T>(Tensor<T> g, Tensor<T> x) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (!Shapes.Equal(g.Shape, x.Shape))
+        {
+            throw new TensorShapeException($"relu_mask: shapes {Shapes.Format(g.Shape)} and {Shapes.Format(x.Shape)} differ");
+        }
+        var y = Buffers.Uninitialized<T>(g.Size);
+        ElementwiseLoop.Binary<T, PassWherePositiveOp<T>>(g.Data, x.Data, y);
+        return Record(new Tensor<T>(y, (int[])g.Shape.Clone()), OpKind.ReluMask, null, g, x.Detach());
+    }
+
     /// <summary>x for x &gt; 0, slope·x otherwise (derivative slope at 0).</summary>
     public static Tensor<T> LeakyRelu<T>(Tensor<T> x, double slope = 0.01) where T : unmanaged, IFloatingPointIeee754<T>
     {

@@ -52,6 +52,7 @@ public static class GradCases
         new("tanh", x => Tanh(x[0]), [[11]]),
         new("sigmoid", x => Sigmoid(x[0]), [[11]]),
         new("relu", x => Mul(Relu(x[0]), x[0]), [[11]]),
+        new("relu mask", x => ReluMask(x[0], x[1]), [[3, 5], [3, 5]]),
         new("leaky relu", x => Mul(LeakyRelu(x[0], 0.2), x[0]), [[11]]),
         new("gelu", x => Gelu(x[0]), [[11]]),
         new("erf", x => Erf(x[0]), [[11]]),

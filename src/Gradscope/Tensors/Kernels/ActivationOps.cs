@@ -42,3 +42,12 @@ internal readonly struct SquareOp<T> : IUnaryOp<T> where T : unmanaged, IFloatin
     public static Vector256<T> Invoke(Vector256<T> x) => x * x;
     public static Vector512<T> Invoke(Vector512<T> x) => x * x;
 }
+
+/// <summary>(g, x) -> g where x &gt; 0, else 0.</summary>
+internal readonly struct PassWherePositiveOp<T> : IBinaryOp<T> where T : unmanaged, IFloatingPointIeee754<T>
+{
+    public static T Invoke(T g, T x) => x > T.Zero ? g : T.Zero;
+    public static Vector128<T> Invoke(Vector128<T> g, Vector128<T> x) => Vector128.ConditionalSelect(Vector128.GreaterThan(x, Vector128<T>.Zero), g, Vector128<T>.Zero);
+    public static Vector256<T> Invoke(Vector256<T> g, Vector256<T> x) => Vector256.ConditionalSelect(Vector256.GreaterThan(x, Vector256<T>.Zero), g, Vector256<T>.Zero);
+    public static Vector512<T> Invoke(Vector512<T> g, Vector512<T> x) => Vector512.ConditionalSelect(Vector512.GreaterThan(x, Vector512<T>.Zero), g, Vector512<T>.Zero);
+}
