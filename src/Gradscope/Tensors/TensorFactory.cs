@@ -28,7 +28,7 @@ public static partial class Tensor
 
     public static Tensor<T> FromDoubles<T>(double[] data, params int[] shape) where T : unmanaged, IFloatingPointIeee754<T>
     {
-        var d = Buffers.Uninitialized<T>(data.Length);
+        var d = GC.AllocateUninitializedArray<T>(data.Length);
         for (int i = 0; i < d.Length; i++)
         {
             d[i] = T.CreateTruncating(data[i]);
@@ -45,7 +45,7 @@ public static partial class Tensor
 
     public static Tensor<T> Full<T>(T value, params int[] shape) where T : unmanaged, IFloatingPointIeee754<T>
     {
-        var d = Buffers.Uninitialized<T>(Shapes.Size(shape));
+        var d = GC.AllocateUninitializedArray<T>(Shapes.Size(shape));
         d.AsSpan().Fill(value);
         return new(d, (int[])shape.Clone());
     }
@@ -57,7 +57,7 @@ public static partial class Tensor
     /// <summary>0, 1, ..., n-1.</summary>
     public static Tensor<T> Arange<T>(int n) where T : unmanaged, IFloatingPointIeee754<T>
     {
-        var d = Buffers.Uninitialized<T>(n);
+        var d = GC.AllocateUninitializedArray<T>(n);
         for (int i = 0; i < n; i++)
         {
             d[i] = T.CreateTruncating(i);
@@ -68,7 +68,7 @@ public static partial class Tensor
     /// <summary>n points from <paramref name="start"/> to <paramref name="stop"/> inclusive.</summary>
     public static Tensor<T> Linspace<T>(double start, double stop, int n) where T : unmanaged, IFloatingPointIeee754<T>
     {
-        var d = Buffers.Uninitialized<T>(n);
+        var d = GC.AllocateUninitializedArray<T>(n);
         for (int i = 0; i < n; i++)
         {
             d[i] = T.CreateTruncating(n == 1 ? start : start + (stop - start) * i / (n - 1));

@@ -93,6 +93,9 @@ public sealed class Trainer<T>(TrainerOptions<T> options) where T : unmanaged, I
 
         for (long k = start.Step; ; k++)
         {
+            // Every tensor computed in an iteration is dead at its end (parameters and optimiser
+            // state are allocated outside the pool), so the step recycles its buffers.
+            using var arena = TensorArena.Begin();
             bool last = k >= total;
             (double Loss, Tensor<T>[] Grad)? full = null;
             Tensor<T>[]? grad = null;
