@@ -30,6 +30,7 @@ internal static class DenseKernels
     }
 
     /// <summary>Row-major transpose: the n x m matrix B with B[j, i] = A[i, j].</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static double[] Transpose(ReadOnlySpan<double> a, int m, int n)
     {
         var t = new double[a.Length];
