@@ -7,7 +7,10 @@ namespace Gradscope.Tensors.Kernels;
 /// <summary>Which implementation computes a GEMM.</summary>
 public enum GemmBackend
 {
-    /// <summary>OpenBLAS where it wins (large products) and is installed, the managed kernels otherwise.</summary>
+    /// <summary>
+    /// Per product, whichever measured faster on the reference machine: OpenBLAS (when installed)
+    /// for small single-threaded NN/TT products, the managed kernels otherwise (see GemmAuto).
+    /// </summary>
     Auto,
 
     /// <summary>The managed, vectorised Goto/BLIS-style kernels (always available, deterministic).</summary>

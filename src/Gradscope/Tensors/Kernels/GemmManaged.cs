@@ -66,7 +66,7 @@ internal unsafe struct GemmJob<T> where T : unmanaged
 /// </summary>
 internal static unsafe class GemmManaged
 {
-    /// <summary>Tuning knobs (0 or null = the built-in choice); used by the tuning harness and tests.</summary>
+    /// <summary>Tuning knobs for block-size experiments (0 or null = the built-in choice).</summary>
     internal static int TuneKC { get; set; }
 
     internal static int TuneMC { get; set; }
@@ -136,11 +136,12 @@ internal static unsafe class GemmManaged
         bool f64 = sizeof(T) == 8;
         int kc = TuneKC > 0 ? TuneKC : f64 ? 256 : 512;
         int mc = TuneMC > 0 ? TuneMC : 1024;
-        int nc = TuneNC > 0 ? TuneNC : f64 ? 256 : 256;
+        int nc = TuneNC > 0 ? TuneNC : 256;
         mc = Math.Max(mr, mc / mr * mr);
         nc = Math.Max(nr, nc / nr * nr);
+        bool oneKBlock = job.K <= kc;
         // Balance the k blocks (e.g. k = 300 with KC = 256 -> 150 + 150, not 256 + 44).
-        if (job.K > kc)
+        if (!oneKBlock)
         {
             int blocks = (job.K + kc - 1) / kc;
             kc = (job.K + blocks - 1) / blocks;
@@ -152,9 +153,11 @@ internal static unsafe class GemmManaged
         job.KC = kc;
         job.MC = mc;
         job.NC = nc;
-        bool small = job.K <= kc && (long)job.M * job.K * sizeof(T) <= 128 * 1024;
-        job.PackA = TunePackA ?? !small;
-        job.PackB = job.TransB || (TunePackB ?? !(job.K <= kc && job.N <= nc));
+        // Small operands are read in place: A when it fits in L2 comfortably (its rows are then
+        // re-read from cache for every column tile), B when one k block and one column block cover it.
+        bool smallA = oneKBlock && (long)job.M * job.K * sizeof(T) <= 128 * 1024;
+        job.PackA = TunePackA ?? !smallA;
+        job.PackB = job.TransB || (TunePackB ?? !(oneKBlock && job.N <= nc));
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]

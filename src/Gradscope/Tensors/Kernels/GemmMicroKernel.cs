@@ -208,10 +208,10 @@ internal static unsafe class GemmSimd
 
 /// <summary>
 /// The C write-back of a tile: <c>c = alpha * acc</c> when beta is zero (C is never read, so NaN
-/// garbage in C cannot leak in), else <c>c = fma(alpha, acc, beta * c)</c>. The partial-width path
-/// (right edge of C) uses exactly the same scalar formula per element, so an element's value does
-/// not depend on whether its tile was full: that keeps results independent of how the output was
-/// partitioned between threads.
+/// garbage in C cannot leak in), else <c>c = fma(alpha, acc, beta * c)</c>. Partial-width tiles at
+/// the right edge of C (masked vectors, or the portable kernel's scalar loop) apply the same formula
+/// per element, so an element's value does not depend on whether its tile was full: that keeps
+/// results independent of how the output was partitioned between threads.
 /// </summary>
 internal readonly unsafe struct GemmEpilogue<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
