@@ -3,6 +3,7 @@ using Gradscope.Autodiff;
 using Gradscope.Data;
 using Gradscope.Losses;
 using Gradscope.Nn;
+using Gradscope.Optim;
 using Gradscope.Tensors;
 
 namespace Gradscope.Probes;

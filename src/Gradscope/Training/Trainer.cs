@@ -137,6 +137,8 @@ public sealed class Trainer<T>(TrainerOptions<T> options) where T : unmanaged, I
                 Loss = _o.Loss,
                 Known = full,
                 LearningRate = last ? double.NaN : _o.LearningRate(k),
+                Optimizer = _o.Optimizer,
+                OptimizerState = opt,
             };
             if (diverged)
             {
