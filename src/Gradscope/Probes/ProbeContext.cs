@@ -42,6 +42,12 @@ public sealed class ProbeContext<T> where T : unmanaged, IFloatingPointIeee754<T
     /// <summary>Learning rate of the step about to be taken (for thresholds such as 2/η); NaN for flow.</summary>
     public double LearningRate { get; init; } = double.NaN;
 
+    /// <summary>The optimiser (its transforms carry hyperparameters such as Adam's β₁, ε); null under gradient flow.</summary>
+    public GradientTransformation<T>? Optimizer { get; init; }
+
+    /// <summary>The optimiser's state after the updates taken so far (Adam's v, the step count); null under gradient flow.</summary>
+    public OptimizerState<T>? OptimizerState { get; init; }
+
     /// <summary>Full-batch training loss and gradient at θ_k.</summary>
     public (double Loss, Tensor<T>[] Grad) FullBatch
     {
