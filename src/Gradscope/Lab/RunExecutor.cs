@@ -146,6 +146,8 @@ public static class RunExecutor
     private sealed class WriterSink(MetricWriter writer) : IMetricSink
     {
         public void Write(long step, double time, string name, double value) => writer.Append(step, time, name, value);
+
+        public void WriteVector(long step, double time, string name, ReadOnlySpan<double> values) => writer.AppendVector(step, time, name, values);
     }
 
     /// <summary>Saves checkpoints as step-N.safetensors, flushing metrics first so a resume never misses records.</summary>

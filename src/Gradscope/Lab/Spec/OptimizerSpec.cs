@@ -76,6 +76,30 @@ public sealed record ProbeSpec
     /// <summary>Record at this many log-spaced points over the run instead.</summary>
     public int? Log { get; init; }
 
-    /// <summary>singular-values: how many per layer (the largest).</summary>
+    /// <summary>singular-values: how many per layer (the largest); sharpness: how many top Hessian eigenvalues; gradient-subspace: the dimension k.</summary>
     public int? Top { get; init; }
+
+    /// <summary>sharpness: how many of the most negative Hessian eigenvalues.</summary>
+    public int? Bottom { get; init; }
+
+    /// <summary>sharpness: also the top eigenvalue of every layer's diagonal block.</summary>
+    public bool? PerLayer { get; init; }
+
+    /// <summary>Curvature probes: Lanczos residual tolerance.</summary>
+    public double? Tol { get; init; }
+
+    /// <summary>Curvature probes: the Hessian of the loss over the first this many training samples.</summary>
+    public int? Samples { get; init; }
+
+    /// <summary>hessian-trace, hessian-density: number of random (Rademacher) vectors.</summary>
+    public int? Vectors { get; init; }
+
+    /// <summary>hessian-density: Lanczos steps per vector.</summary>
+    public int? LanczosSteps { get; init; }
+
+    /// <summary>hessian-density: grid points of the stored density.</summary>
+    public int? Points { get; init; }
+
+    /// <summary>hessian-density: Gaussian broadening (eigenvalue units).</summary>
+    public double? Sigma { get; init; }
 }

@@ -307,6 +307,11 @@ internal sealed class SpecChecks(SpecBinder bound)
             {
                 Error(path + ".kind", $"{SpecNames.Of(p.Kind)} needs linear-teacher data and a deep-linear model (it measures the teacher's modes in the end-to-end map)");
             }
+            if (p.Kind == ProbeKind.PreconditionedSharpness && Ok("optimizer.kind") &&
+                s.Optimizer.Kind is not (OptimizerKind.Adam or OptimizerKind.Adamw or OptimizerKind.Rmsprop))
+            {
+                Error(path + ".kind", $"preconditioned-sharpness needs an adaptive optimizer (adam, adamw, rmsprop), got '{SpecNames.Of(s.Optimizer.Kind)}'");
+            }
             if (p.Kind == ProbeKind.Accuracy && Ok("data") && SpecFacts.Classes(s) == 0)
             {
                 Error(path + ".kind", $"accuracy needs class labels; data kind '{SpecNames.Of(s.Data.Kind)}' has real-valued targets");

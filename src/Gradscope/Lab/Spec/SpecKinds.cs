@@ -112,4 +112,9 @@ public enum ProbeKind
     ModeStrengths,
     Balancedness,
     Theory,
+    Sharpness,
+    HessianTrace,
+    HessianDensity,
+    GradientSubspace,
+    PreconditionedSharpness,
 }
