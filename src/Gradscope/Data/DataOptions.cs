@@ -9,7 +9,7 @@ namespace Gradscope.Data;
 /// </summary>
 public sealed record DataOptions
 {
-    /// <summary>One of <see cref="DatasetFactory.Kinds"/>: linear-teacher, teacher-student, hierarchical, orthogonal, gaussian-mixture, tensors, csv, fashion-mnist.</summary>
+    /// <summary>One of <see cref="DatasetFactory.Kinds"/>: linear-teacher, teacher-student, hierarchical, orthogonal, gaussian-mixture, chebyshev, tensors, csv, fashion-mnist.</summary>
     public required string Kind { get; init; }
 
     /// <summary>Input dimension d (generated kinds).</summary>
@@ -41,6 +41,9 @@ public sealed record DataOptions
 
     /// <summary>hierarchical: depth of the binary tree (2^depth items).</summary>
     public int? Depth { get; init; }
+
+    /// <summary>chebyshev: degree k of the target T_k(x) (default 5).</summary>
+    public int? Degree { get; init; }
 
     /// <summary>gaussian-mixture: number of clusters. tensors/csv: number of classes (default max label + 1). fashion-mnist: use classes 0..classes-1.</summary>
     public int? Classes { get; init; }

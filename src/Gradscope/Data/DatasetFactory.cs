@@ -13,7 +13,7 @@ public static class DatasetFactory
 {
     /// <summary>The spec's data kinds.</summary>
     public static readonly string[] Kinds =
-        ["linear-teacher", "teacher-student", "hierarchical", "orthogonal", "gaussian-mixture", "tensors", "csv", "fashion-mnist"];
+        ["linear-teacher", "teacher-student", "hierarchical", "orthogonal", "gaussian-mixture", "chebyshev", "tensors", "csv", "fashion-mnist"];
 
     /// <summary>
     /// The dataset of <paramref name="options"/>, drawn with <paramref name="key"/>. A test split
@@ -41,6 +41,7 @@ public static class DatasetFactory
             "hierarchical" => HierarchicalData.Create<T>(g),
             "orthogonal" => OrthogonalData.Create<T>(g, key),
             "gaussian-mixture" => GaussianMixtureData.Create<T>(g, key),
+            "chebyshev" => ChebyshevData.Create<T>(g),
             "tensors" => TensorsData.Create<T>(g),
             "csv" => CsvData.Create<T>(g),
             "fashion-mnist" => FashionMnist.Create<T>(g, key),

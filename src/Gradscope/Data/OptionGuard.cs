@@ -17,7 +17,7 @@ internal sealed class OptionGuard(DataOptions options)
     [
         ("inputs", o.Inputs), ("outputs", o.Outputs), ("samples", o.Samples), ("test_samples", o.TestSamples),
         ("singular_values", o.SingularValues), ("whiten", o.Whiten), ("noise", o.Noise), ("hidden", o.Hidden),
-        ("teacher_activation", o.TeacherActivation), ("depth", o.Depth), ("classes", o.Classes),
+        ("teacher_activation", o.TeacherActivation), ("depth", o.Depth), ("degree", o.Degree), ("classes", o.Classes),
         ("class_list", o.ClassList), ("separation", o.Separation), ("std", o.Std), ("path", o.Path),
         ("test_path", o.TestPath), ("target_columns", o.TargetColumns), ("label_column", o.LabelColumn),
         ("header", o.Header), ("dir", o.Dir), ("train_samples", o.TrainSamples), ("standardize", o.Standardize),

@@ -161,6 +161,7 @@ public static class ExperimentBuilder
         Hidden = d.Hidden,
         TeacherActivation = d.TeacherActivation is { } a ? Activations.Name(a) : null,
         Depth = d.Depth,
+        Degree = d.Degree,
         Classes = d.Classes,
         ClassList = d.ClassList?.ToArray(),
         Separation = d.Separation,

@@ -31,6 +31,9 @@ public sealed record DataSpec
 
     public int? Depth { get; init; }
 
+    /// <summary>chebyshev: degree k of the target T_k(x).</summary>
+    public int? Degree { get; init; }
+
     /// <summary>gaussian-mixture: number of clusters; tensors/csv: number of classes (null = max label + 1).</summary>
     public int? Classes { get; init; }
 

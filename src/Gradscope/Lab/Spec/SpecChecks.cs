@@ -186,6 +186,16 @@ internal sealed class SpecChecks(SpecBinder bound)
                     Error(last, $"must be {SpecFacts.HierarchicalFeatures(depth)}, the 2^(depth+1) − 1 tree-node features of data.depth {depth}, got {w[^1]}");
                 }
                 return;
+            case DataKind.Chebyshev:
+                if (w[0] != 1)
+                {
+                    Error(first, $"must be 1 for chebyshev data (one input x on [−1, 1]), got {w[0]}");
+                }
+                if (w[^1] != 1)
+                {
+                    Error(last, $"must be 1 for chebyshev data (one target T_k(x)), got {w[^1]}");
+                }
+                return;
             case DataKind.FashionMnist when w[0] != SpecFacts.FashionMnistInputs:
                 Error(first, $"must be {SpecFacts.FashionMnistInputs} for fashion-mnist (28×28 pixels), got {w[0]}");
                 break;

@@ -27,6 +27,7 @@ public static class SpecFacts
         return d.Kind switch
         {
             DataKind.Hierarchical => d.Depth is int depth ? HierarchicalItems(depth) : null,
+            DataKind.Chebyshev => 1,
             DataKind.FashionMnist => FashionMnistInputs,
             DataKind.Tensors or DataKind.Csv => null,
             _ => d.Inputs ?? First(spec.Model.Widths),
@@ -40,7 +41,7 @@ public static class SpecFacts
         var d = spec.Data;
         return d.Kind switch
         {
-            DataKind.LinearTeacher or DataKind.TeacherStudent or DataKind.Hierarchical => 0,
+            DataKind.LinearTeacher or DataKind.TeacherStudent or DataKind.Hierarchical or DataKind.Chebyshev => 0,
             DataKind.Orthogonal => 2,
             DataKind.GaussianMixture => d.Classes,
             DataKind.FashionMnist => d.ClassList?.Count ?? FashionMnistClasses,

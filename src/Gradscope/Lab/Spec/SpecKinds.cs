@@ -22,6 +22,7 @@ public enum DataKind
     Hierarchical,
     Orthogonal,
     GaussianMixture,
+    Chebyshev,
     Tensors,
     Csv,
     FashionMnist,
