@@ -5,15 +5,18 @@ using Gradscope.Nn;
 using Gradscope.Optim;
 using Gradscope.Optim.Flow;
 using Gradscope.Probes;
+using Gradscope.Probes.Curvature;
 using Gradscope.Random;
+using Gradscope.Theory;
 using Gradscope.Training;
 
 namespace Gradscope.Lab;
 
 /// <summary>
 /// Spec → experiment. Randomness: the root key RngKey.FromSeed(seed) is folded with 1 for the
-/// data, 2 for the initial parameters and 3 for the minibatch order, so changing the batch size
-/// never changes the data or θ₀.
+/// data, 2 for the initial parameters, 3 for the minibatch order and 4 for the probes' own
+/// randomness (folded again with the probe's index), so changing the batch size or adding a
+/// probe never changes the data or θ₀.
 /// </summary>
 public static class ExperimentBuilder
 {
@@ -64,7 +67,7 @@ public static class ExperimentBuilder
             Func<FlowStepper<T>> stepper = o.Method == FlowMethod.Rk4
                 ? () => new Rk4<T>(o.Dt ?? throw new BadInputException("optimizer.dt: required for method rk4"))
                 : () => new Dopri5<T>(new Dopri5Options { Rtol = o.Rtol ?? 1e-8, Atol = o.Atol ?? 1e-10 });
-            var probes = probesSpec.Select(p => ProbeSchedule<T>.EveryTimeInterval(CreateProbe<T>(p), p.Every ?? time / 200)).ToArray();
+            var probes = probesSpec.Select((p, i) => ProbeSchedule<T>.EveryTimeInterval(CreateProbe<T>(p, spec, root.Fold(4).Fold((ulong)i)), p.Every ?? time / 200)).ToArray();
             return new Experiment<T>
             {
                 Spec = spec,
@@ -105,9 +108,9 @@ public static class ExperimentBuilder
             throw new BadInputException($"optimizer.batch_size: {batch} exceeds the {n} training samples");
         }
         long steps = spec.Steps ?? (spec.Epochs is { } epochs ? epochs * ((n + (batch ?? n) - 1) / (batch ?? n)) : 0);
-        var schedules = probesSpec.Select(p => p.Log is { } pts
-            ? ProbeSchedule<T>.LogSpaced(CreateProbe<T>(p), pts, steps)
-            : ProbeSchedule<T>.EverySteps(CreateProbe<T>(p), (long)Math.Max(1, Math.Round(p.Every ?? 1)))).ToArray();
+        var schedules = probesSpec.Select((p, i) => (p, Probe: CreateProbe<T>(p, spec, root.Fold(4).Fold((ulong)i)))).Select(x => x.p.Log is { } pts
+            ? ProbeSchedule<T>.LogSpaced(x.Probe, pts, steps)
+            : ProbeSchedule<T>.EverySteps(x.Probe, (long)Math.Max(1, Math.Round(x.p.Every ?? 1)))).ToArray();
         return new Experiment<T>
         {
             Spec = spec,
@@ -132,20 +135,41 @@ public static class ExperimentBuilder
         };
     }
 
-    public static IProbe<T> CreateProbe<T>(ProbeSpec p) where T : unmanaged, IFloatingPointIeee754<T> => p.Kind switch
+    public static IProbe<T> CreateProbe<T>(ProbeSpec p, ExperimentSpec spec, RngKey key) where T : unmanaged, IFloatingPointIeee754<T>
     {
-        ProbeKind.Loss => new LossProbe<T>(),
-        ProbeKind.Accuracy => new AccuracyProbe<T>(),
-        ProbeKind.GradNorm => new GradNormProbe<T>(),
-        ProbeKind.ParamNorm => new ParamNormProbe<T>(),
-        ProbeKind.DistanceFromInit => new DistanceFromInitProbe<T>(),
-        ProbeKind.UpdateNorm => new UpdateNormProbe<T>(),
-        ProbeKind.SingularValues => new SingularValuesProbe<T>(p.Top ?? int.MaxValue),
-        ProbeKind.ModeStrengths => new ModeStrengthsProbe<T>(),
-        ProbeKind.Balancedness => new BalancednessProbe<T>(),
-        ProbeKind.Theory => new TheoryProbe<T>(),
-        _ => throw new BadInputException($"probes: kind '{SpecNames.Kebab(p.Kind)}' is not available yet"),
+        var curvature = new CurvatureSettings(p.Samples, p.Tol ?? CurvatureSettings.DefaultTolerance, CurvatureSettings.DefaultChunkSize, key);
+        return p.Kind switch
+        {
+            ProbeKind.Loss => new LossProbe<T>(),
+            ProbeKind.Accuracy => new AccuracyProbe<T>(),
+            ProbeKind.GradNorm => new GradNormProbe<T>(),
+            ProbeKind.ParamNorm => new ParamNormProbe<T>(),
+            ProbeKind.DistanceFromInit => new DistanceFromInitProbe<T>(),
+            ProbeKind.UpdateNorm => new UpdateNormProbe<T>(),
+            ProbeKind.SingularValues => new SingularValuesProbe<T>(p.Top ?? int.MaxValue),
+            ProbeKind.ModeStrengths => new ModeStrengthsProbe<T>(),
+            ProbeKind.Balancedness => new BalancednessProbe<T>(),
+            ProbeKind.Theory => new TheoryProbe<T>(),
+            ProbeKind.Sharpness => new SharpnessProbe<T>(curvature, p.Top, p.Bottom, p.PerLayer ?? false, SharpnessThreshold(spec.Optimizer)),
+            ProbeKind.HessianTrace => new HessianTraceProbe<T>(curvature, p.Vectors ?? HessianTraceProbe<T>.DefaultProbes),
+            ProbeKind.HessianDensity => new HessianDensityProbe<T>(curvature, p.Vectors ?? HessianDensityProbe<T>.DefaultProbes,
+                p.LanczosSteps ?? HessianDensityProbe<T>.DefaultSteps, p.Points ?? HessianDensityProbe<T>.DefaultPoints, p.Sigma),
+            ProbeKind.GradientSubspace => new GradientSubspaceProbe<T>(curvature, p.Top),
+            ProbeKind.PreconditionedSharpness => new PreconditionedSharpnessProbe<T>(curvature),
+            _ => throw new BadInputException($"probes: kind '{SpecNames.Kebab(p.Kind)}' is not available yet"),
+        };
+    }
+
+    /// <summary>The stability limit on plain sharpness for η (Cohen et al. 2021): GD 2/η, heavy ball (2+2β)/η, Nesterov (2+2β)/((1+2β)η); none for adaptive methods and flow.</summary>
+    private static Func<double, double?>? SharpnessThreshold(OptimizerSpec o) => o.Kind switch
+    {
+        OptimizerKind.Gd or OptimizerKind.Sgd => lr => Finite(StabilityThresholds.Gd(lr)),
+        OptimizerKind.Momentum => lr => Finite(StabilityThresholds.HeavyBall(lr, o.Momentum ?? 0)),
+        OptimizerKind.Nesterov => lr => Finite(StabilityThresholds.Nesterov(lr, o.Momentum ?? 0)),
+        _ => null,
     };
+
+    private static double? Finite(double x) => double.IsFinite(x) ? x : null;
 
     /// <summary>Only the fields the spec set reach the data layer (it rejects options a kind does not use).</summary>
     public static DataOptions DataOptionsOf(DataSpec d) => new()

@@ -163,6 +163,17 @@ public static class SpecTable
         new(Probe, "every", SpecType.Double, "Record every this many steps (a whole number), or under flow every this much flow time; not with log.") { Range = SpecRange.Positive, DefaultNote = "about 200 records: max(1, ⌊steps/200⌋), flow: time/200" },
         new(Probe, "log", Int, "Record at this many log-spaced steps (times) over the run instead of every.") { Range = SpecRange.Positive },
         new(Probe, "top", Int, "How many singular values per layer (the largest).") { Kinds = [ProbeKind.SingularValues], Range = SpecRange.Positive, DefaultNote = "all" },
+        new(Probe, "top", Int, "Also record the k largest Hessian eigenvalues as hessian/eig/1..k.") { Kinds = [ProbeKind.Sharpness], Range = SpecRange.Positive, DefaultNote = "none: only sharpness" },
+        new(Probe, "top", Int, "Dimension k of the top Hessian eigenspace.") { Kinds = [ProbeKind.GradientSubspace], Range = SpecRange.Positive, DefaultNote = "the number of outputs (classes), as Gur-Ari et al. 2018" },
+        new(Probe, "bottom", Int, "Also record the k most negative Hessian eigenvalues as hessian/eig/min/1..k.") { Kinds = [ProbeKind.Sharpness], Range = SpecRange.Positive },
+        new(Probe, "per_layer", Bool, "Also record the top eigenvalue of each layer's diagonal Hessian block as sharpness/layers.{i}.") { Kinds = [ProbeKind.Sharpness], Default = false },
+        new(Probe, "tol", SpecType.Double, "Lanczos stops when every wanted pair has ‖Hv − λv‖ ≤ tol·|λ|.") { Kinds = [ProbeKind.Sharpness, ProbeKind.GradientSubspace, ProbeKind.PreconditionedSharpness], Range = SpecRange.Positive, Default = 1e-3 },
+        new(Probe, "samples", Int, "Measure the Hessian of the loss over the first this many training samples.") { Kinds = [ProbeKind.Sharpness, ProbeKind.HessianTrace, ProbeKind.HessianDensity, ProbeKind.GradientSubspace, ProbeKind.PreconditionedSharpness], Range = SpecRange.Positive, DefaultNote = "all" },
+        new(Probe, "vectors", Int, "Random Rademacher vectors (Hutchinson probes).") { Kinds = [ProbeKind.HessianTrace], Range = SpecRange.Positive, Default = 100 },
+        new(Probe, "vectors", Int, "Random starting vectors of stochastic Lanczos quadrature.") { Kinds = [ProbeKind.HessianDensity], Range = SpecRange.Positive, Default = 5 },
+        new(Probe, "lanczos_steps", Int, "Lanczos steps per vector (capped at the parameter count).") { Kinds = [ProbeKind.HessianDensity], Range = SpecRange.Positive, Default = 40 },
+        new(Probe, "points", Int, "Grid points of the stored density.") { Kinds = [ProbeKind.HessianDensity], Range = new(2, false, 100000, false), Default = 200 },
+        new(Probe, "sigma", SpecType.Double, "Gaussian broadening of the density, in eigenvalue units.") { Kinds = [ProbeKind.HessianDensity], Range = SpecRange.Positive, DefaultNote = "1% of the width of the spectrum found" },
 
         // ---- checkpoints, divergence ----
         new(Checkpoints, "every", Long, "Also save every this many steps (integrator steps under flow).") { Range = SpecRange.Positive, DefaultNote = "none: only step 0 and the final step" },
@@ -289,6 +300,11 @@ public static class SpecTable
                 (ProbeKind.ModeStrengths, "mode/1..k: u_k = u_kᵀ W_end v_k against the linear teacher's modes"),
                 (ProbeKind.Balancedness, "‖W_{l+1}ᵀW_{l+1} − W_l W_lᵀ‖_F for every pair of layers"),
                 (ProbeKind.Theory, "theory/...: the closed-form prediction where one exists (Saxe et al. mode dynamics)"),
+                (ProbeKind.Sharpness, "sharpness = λ_max of the loss Hessian (Lanczos, warm-started), with sharpness/threshold = the optimiser's stability limit (2/η for GD)"),
+                (ProbeKind.HessianTrace, "hessian/trace (Hutchinson) and hessian/trace_stderr"),
+                (ProbeKind.HessianDensity, "the Hessian eigenvalue density by stochastic Lanczos quadrature, vectors hessian/density and hessian/density/grid"),
+                (ProbeKind.GradientSubspace, "subspace/overlap = ‖P_k g‖²/‖g‖², the gradient's share in the top-k Hessian eigenspace (Gur-Ari et al. 2018)"),
+                (ProbeKind.PreconditionedSharpness, "sharpness/preconditioned = λ_max(P⁻¹H) of Adam/AdamW/RMSprop, with its threshold (38/η for Adam at β₁ = 0.9; Cohen et al. 2022)"),
             ],
         };
 
