@@ -54,6 +54,7 @@ internal static class ReportCommand
     public static ReportResult Write(IRunStore store, RunInfo r, string outDir)
     {
         var (run, metrics) = Load(store, r);
-        return RunReport.Write(run, metrics, outDir);
+        var vectors = store.ReadVectors(r.Id).Select(v => new ReportVector(v.Step, v.Time, v.Name, v.Values)).ToArray();
+        return RunReport.Write(run, metrics, outDir, vectors);
     }
 }

@@ -23,6 +23,8 @@ internal static class ComparisonCharts
             charts.Add(modes);
         }
 
+        charts.AddRange(SharpnessPlot.Compare(runs, x));
+
         List<string> keys = OverlayKeys(runs.Select(r => r.Table));
         if (keys.Count > MaxFigures)
         {
@@ -30,7 +32,7 @@ internal static class ComparisonCharts
             keys = keys.Take(MaxFigures).ToList();
         }
 
-        var used = new HashSet<string>(StringComparer.Ordinal) { ModeStrengthPlot.Key };
+        var used = new HashSet<string>(charts.Select(c => c.Key), StringComparer.Ordinal) { ModeStrengthPlot.Key };
         foreach (string key in keys)
         {
             bool headline = key.StartsWith(MetricNames.LossPrefix, StringComparison.Ordinal);
@@ -137,7 +139,8 @@ internal static class ComparisonCharts
                 if (name.StartsWith(MetricNames.GradNormPrefix, StringComparison.Ordinal)
                     || name.StartsWith(MetricNames.SingularValuePrefix, StringComparison.Ordinal)
                     || MetricNames.TryIndex(name, MetricNames.ModePrefix, out _)
-                    || MetricNames.TryIndex(name, MetricNames.TheoryModePrefix, out _))
+                    || MetricNames.TryIndex(name, MetricNames.TheoryModePrefix, out _)
+                    || SharpnessPlot.Draws(name))
                 {
                     continue;
                 }

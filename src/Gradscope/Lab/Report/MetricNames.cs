@@ -53,7 +53,8 @@ internal static class MetricNames
         || TrySingularValue(name, out _, out _)
         || TryIndex(name, ModePrefix, out _)
         || TryIndex(name, TheoryModePrefix, out _)
-        || name.StartsWith(BalancednessPrefix, StringComparison.Ordinal);
+        || name.StartsWith(BalancednessPrefix, StringComparison.Ordinal)
+        || SharpnessPlot.Draws(name);
 
     /// <summary>
     /// Family of a name for the fallback plots: its first segment (<c>accuracy/train</c> and <c>accuracy/test</c>

@@ -21,3 +21,6 @@ public sealed record ReportRun(
 /// <param name="Time">Training time in gradient-flow units: Σ learning rates for discrete methods, integration time for flow.</param>
 /// <param name="Value">Any double; NaN and ±Inf (a diverged run) are dropped from the plots and mark the divergence point.</param>
 public sealed record ReportMetric(long Step, double Time, string Name, double Value);
+
+/// <summary>One vector-valued record (e.g. <c>hessian/density</c> on <c>hessian/density/grid</c>) of the store's <c>metric_vectors</c>.</summary>
+public sealed record ReportVector(long Step, double Time, string Name, double[] Values);

@@ -10,6 +10,7 @@ internal static class RunCharts
             LossPlot.Build(table, axes),
             ModeStrengthPlot.Build(table, axes),
             GradNormPlot.Build(table, axes),
+            SharpnessPlot.Build(table, axes),
             SingularValuePlot.Build(table, axes),
             BalancednessPlot.Build(table, axes),
         };

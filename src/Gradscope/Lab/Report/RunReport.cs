@@ -11,7 +11,7 @@ public static class RunReport
 
     /// <summary>Writes the report of one run into <paramref name="outDir"/> (created if needed).</summary>
     /// <returns>The files written: the page first, then each figure's PNG and SVG.</returns>
-    public static ReportResult Write(ReportRun run, IReadOnlyList<ReportMetric> metrics, string outDir)
+    public static ReportResult Write(ReportRun run, IReadOnlyList<ReportMetric> metrics, string outDir, IReadOnlyList<ReportVector>? vectors = null)
     {
         ArgumentNullException.ThrowIfNull(run);
         ArgumentNullException.ThrowIfNull(metrics);
@@ -20,6 +20,10 @@ public static class RunReport
         MetricTable table = MetricTable.From(metrics);
         var notes = new List<string>();
         List<ChartSpec> charts = RunCharts.Build(table, XAxisChoice.For(run), notes);
+        if (vectors is not null && DensityPlot.Build(vectors) is { } density)
+        {
+            charts.Add(density);
+        }
         List<WrittenFigure> figures = WriteFigures(charts, dir, notes);
 
         string index = Path.Combine(dir, IndexFileName);
