@@ -64,6 +64,7 @@ public static class Program
         root.Subcommands.Add(ReportCommand.Create());
         root.Subcommands.Add(GalleryCommand.Create());
         root.Subcommands.Add(SchemaCommand.Create());
+        root.Subcommands.Add(HessianCommand.Create());
         root.Subcommands.Add(BenchCommand.Create());
         return root;
     }
