@@ -219,6 +219,12 @@ internal static class Rules
                 var a = x;
                 var b = ins[1];
                 Tensor<T>? ga = null, gb = null;
+                // Both products side by side on two cores when they are of the size that profits
+                // (same values as the two separate calls below).
+                if (needs[0] && needs[1] && MatMulGradPair(a, b, g, ta, tb) is ({ } pa, { } pb))
+                {
+                    return [SumTo(pa, a.Shape), SumTo(pb, b.Shape)];
+                }
                 if (needs[0])
                 {
                     // dA = g op(B)^T, or (for op(A) = A^T) dA = op(B) g^T
@@ -236,5 +242,14 @@ internal static class Rules
             default:
                 throw new NotSupportedException($"no differentiation rule for {node.Op}");
         }
+    }
+
+    /// <summary>dA and dB of C = op(A) op(B) (the products of the MatMul rule) as one pair, or null.</summary>
+    private static (Tensor<T>, Tensor<T>)? MatMulGradPair<T>(Tensor<T> a, Tensor<T> b, Tensor<T> g, bool ta, bool tb)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var (a0, b0, ta0, tb0) = ta ? (b, g, tb, true) : (g, b, false, !tb);
+        var (a1, b1, ta1, tb1) = tb ? (g, a, true, ta) : (a, g, !ta, false);
+        return TryMatMulPair(a0, b0, ta0, tb0, a1, b1, ta1, tb1);
     }
 }

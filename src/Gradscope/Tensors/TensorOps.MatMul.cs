@@ -100,6 +100,47 @@ public static partial class Tensor
         return Record(new Tensor<T>(y, shape), OpKind.MatMul, new MatMulAttr(transA, transB), a, b);
     }
 
+    /// <summary>
+    /// The two products op(a0) op(b0) and op(a1) op(b1) of 2-D operands, unrecorded, computed side by
+    /// side on two cores when <see cref="GemmPair{T}"/> applies (the backward pass of a matrix
+    /// product); null when it does not (the caller then uses <see cref="MatMul{T}"/>). The values
+    /// are bitwise those of two MatMul calls.
+    /// </summary>
+    internal static unsafe (Tensor<T>, Tensor<T>)? TryMatMulPair<T>(
+        Tensor<T> a0, Tensor<T> b0, bool transA0, bool transB0,
+        Tensor<T> a1, Tensor<T> b1, bool transA1, bool transB1)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (GradMode.Enabled || a0.Rank != 2 || b0.Rank != 2 || a1.Rank != 2 || b1.Rank != 2)
+        {
+            return null;
+        }
+        int m0 = transA0 ? a0.Shape[1] : a0.Shape[0], k0 = transA0 ? a0.Shape[0] : a0.Shape[1];
+        int n0 = transB0 ? b0.Shape[0] : b0.Shape[1], kb0 = transB0 ? b0.Shape[1] : b0.Shape[0];
+        int m1 = transA1 ? a1.Shape[1] : a1.Shape[0], k1 = transA1 ? a1.Shape[0] : a1.Shape[1];
+        int n1 = transB1 ? b1.Shape[0] : b1.Shape[1], kb1 = transB1 ? b1.Shape[1] : b1.Shape[0];
+        if (k0 != kb0 || k1 != kb1)
+        {
+            return null; // MatMul reports the error
+        }
+        var backend = Gemm.Backend;
+        var probe0 = new GemmPair<T>.Product(transA0, transB0, m0, n0, k0, null, a0.Shape[1], null, b0.Shape[1], null, n0);
+        var probe1 = new GemmPair<T>.Product(transA1, transB1, m1, n1, k1, null, a1.Shape[1], null, b1.Shape[1], null, n1);
+        if (!GemmPair<T>.Applies(backend, in probe0, in probe1))
+        {
+            return null;
+        }
+        var y0 = Buffers.Uninitialized<T>(m0 * n0);
+        var y1 = Buffers.Uninitialized<T>(m1 * n1);
+        fixed (T* pa0 = a0.Data, pb0 = b0.Data, pa1 = a1.Data, pb1 = b1.Data, pc0 = y0, pc1 = y1)
+        {
+            GemmPair<T>.Run(
+                new GemmPair<T>.Product(transA0, transB0, m0, n0, k0, pa0, a0.Shape[1], pb0, b0.Shape[1], pc0, n0),
+                new GemmPair<T>.Product(transA1, transB1, m1, n1, k1, pa1, a1.Shape[1], pb1, b1.Shape[1], pc1, n1));
+        }
+        return (new Tensor<T>(y0, [m0, n0]), new Tensor<T>(y1, [m1, n1]));
+    }
+
     /// <summary>Σ a·b over all elements (shapes must match).</summary>
     public static Tensor<T> Dot<T>(Tensor<T> a, Tensor<T> b) where T : unmanaged, IFloatingPointIeee754<T>
     {
