@@ -40,8 +40,59 @@ public static class Optimizer
         IReadOnlyList<Tensor<T>> grads, OptimizerState<T> state, ParamSet<T> parameters, long? step = null)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
+        if (TryDescend(transform, grads, state, parameters, step) is { } fused)
+        {
+            return fused;
+        }
         var (u, s) = transform.Update(grads, state, parameters, step);
         return (ApplyUpdates(parameters, u), s);
+    }
+
+    /// <summary>
+    /// Plain gradient descent (a <see cref="ScaleByLearningRate{T}"/>, alone or as the only transform
+    /// of a chain) in one pass per tensor: θ + (−η)·g straight into the new parameter, without the
+    /// intermediate update tensors. The product and the sum are rounded separately, as in
+    /// Update + ApplyUpdates, so the result is bitwise the same. Null when the transform is anything
+    /// else or the gradients do not match the parameters (the general path reports that).
+    /// </summary>
+    private static (ParamSet<T> Parameters, OptimizerState<T> State)? TryDescend<T>(GradientTransformation<T> transform,
+        IReadOnlyList<Tensor<T>> grads, OptimizerState<T> state, ParamSet<T> parameters, long? step)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        ScaleByLearningRate<T>? lr;
+        ChainState<T>? chained = null;
+        if (transform is Chain<T> { Transforms: [ScaleByLearningRate<T> only] } && state is ChainState<T> { Inner.Count: 1 } cs)
+        {
+            lr = only;
+            chained = cs;
+        }
+        else
+        {
+            lr = transform as ScaleByLearningRate<T>;
+        }
+        if (lr is null || grads.Count != parameters.Count)
+        {
+            return null;
+        }
+        for (int i = 0; i < grads.Count; i++)
+        {
+            if (grads[i].Size != parameters[i].Size)
+            {
+                return null;
+            }
+        }
+        var (scale, next) = lr.Advance(chained is null ? state : chained.Inner[0], step);
+        T s = T.CreateTruncating(scale);
+        var r = new Tensor<T>[parameters.Count];
+        for (int i = 0; i < r.Length; i++)
+        {
+            var p = parameters[i];
+            var o = GC.AllocateUninitializedArray<T>(p.Size);
+            // (g · s) + θ, each operation rounded (not fused): bitwise θ + round(g · s).
+            TensorPrimitives.MultiplyAdd(grads[i].Span, s, p.Span, o);
+            r[i] = Tensor.Wrap(o, (int[])p.Shape.Clone());
+        }
+        return (parameters.With(r), chained is null ? next : new ChainState<T>(new OptimizerState<T>[] { next }));
     }
 
     /// <summary>A new zero tensor shaped like <paramref name="like"/>, and its writable storage.</summary>

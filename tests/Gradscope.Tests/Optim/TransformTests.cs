@@ -40,6 +40,47 @@ public class TransformTests
         Close(-2.0 + (3 * 0.1 * 4.0), r[2][1]);
     }
 
+    /// <summary>
+    /// Optimizer.Step computes plain gradient descent in one fused pass per tensor; it must give
+    /// bitwise the parameters of Update followed by ApplyUpdates, the same counters, and for both
+    /// dtypes (the product and the sum rounded separately, never as one fused multiply-add).
+    /// </summary>
+    [Fact]
+    public void FusedGradientDescentStepEqualsUpdateThenApplyBitwise()
+    {
+        var random = new System.Random(11);
+        double[] Values(int n, double scale) => Enumerable.Range(0, n).Select(_ => scale * ((2 * random.NextDouble()) - 1)).ToArray();
+        foreach (double lr in new[] { 0.05, 0.3, 1e-3 })
+        {
+            var p = Params(Values(1024, 1), Values(37, 3), Values(1, 0.2));
+            var g = Grads(Values(1024, 1e-3), Values(37, 5), Values(1, 1));
+            foreach (var opt in new GradientTransformation<double>[]
+                { Optimizers.Create<double>(new OptimizerOptions { Kind = "gd", Lr = lr }), new ScaleByLearningRate<double>(lr) })
+            {
+                var s0 = opt.Init(p);
+                var (u, s1) = opt.Update(g, s0, p, 4);
+                var expected = Optimizer.ApplyUpdates(p, u);
+                var (actual, s2) = Optimizer.Step(opt, g, s0, p, 4);
+                for (int i = 0; i < p.Count; i++)
+                {
+                    Assert.Equal(expected[i].ToArray(), actual[i].ToArray());
+                    Assert.Equal(expected[i].Shape, actual[i].Shape);
+                }
+                Assert.Equal(OptimizerState.Export(s1, p.Names).Scalars, OptimizerState.Export(s2, p.Names).Scalars);
+            }
+            var pf = new ParamSet<float>(p.Names, p.Tensors.Select(t => Tensor.Cast<double, float>(t)).ToArray());
+            var gf = g.Select(t => Tensor.Cast<double, float>(t)).ToArray();
+            var optf = Optimizers.Create<float>(new OptimizerOptions { Kind = "gd", Lr = lr });
+            var (uf, _) = optf.Update(gf, optf.Init(pf), pf, 0);
+            var expectedF = Optimizer.ApplyUpdates(pf, uf);
+            var (actualF, _) = Optimizer.Step(optf, gf, optf.Init(pf), pf, 0);
+            for (int i = 0; i < pf.Count; i++)
+            {
+                Assert.Equal(expectedF[i].ToArray(), actualF[i].ToArray());
+            }
+        }
+    }
+
     [Fact]
     public void HeavyBallMomentumFollowsPyTorchsConvention()
     {
