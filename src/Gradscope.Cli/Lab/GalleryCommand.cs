@@ -45,6 +45,12 @@ internal static class GalleryCommand
             var specs = Directory.GetFiles(folder).Where(f => f.EndsWith(".yaml", StringComparison.Ordinal) || f.EndsWith(".json", StringComparison.Ordinal)).Order(StringComparer.Ordinal).ToArray();
             // Validate every spec first: a bad entry writes nothing.
             var loaded = specs.Select(f => SpecLoader.LoadFile(f, p.GetValue(set) ?? [])).ToArray();
+            // Entries may include real-data runs that need an optional Debian package: skip those, saying so.
+            foreach (var missing in loaded.Where(NeedsMissingData))
+            {
+                stderr.WriteLine($"gradscope gallery {entry}: skipping {missing.Name}: no Fashion-MNIST files in {missing.Data.Dir ?? Gradscope.Data.FashionMnist.DefaultDirectory} (apt-get install {Gradscope.Data.FashionMnist.DebianPackage})");
+            }
+            loaded = loaded.Where(s => !NeedsMissingData(s)).ToArray();
             using var st = RunStore.Open(p.GetValue(store));
             stderr.WriteLine($"gradscope gallery {entry}: {Describe(folder)}");
             var runs = new List<RunInfo>();
@@ -81,6 +87,9 @@ internal static class GalleryCommand
         return cmd;
     }
 
+    private static bool NeedsMissingData(ExperimentSpec s) =>
+        s.Data.Kind == DataKind.FashionMnist && !Directory.Exists(s.Data.Dir ?? Gradscope.Data.FashionMnist.DefaultDirectory);
+
     private static string Verdict(RunInfo r)
     {
         if (r.SummaryJson is null)
@@ -96,6 +105,14 @@ internal static class GalleryCommand
         if (s.TryGetProperty("theory_max_rel_error", out var e))
         {
             parts.Add($"max |u - u_theory|/s = {e.GetDouble():E2}");
+        }
+        if (s.TryGetProperty("eos_median_ratio", out var m) && s.TryGetProperty("eos_first_step", out var f))
+        {
+            parts.Add($"sharpness reached its threshold (2/η for GD) at step {f.GetInt64()}, then median {m.GetDouble():F3}× it");
+        }
+        if (s.TryGetProperty("eos_preconditioned_median_ratio", out var pm) && s.TryGetProperty("eos_preconditioned_first_step", out var pf))
+        {
+            parts.Add($"preconditioned sharpness reached its threshold at step {pf.GetInt64()}, then median {pm.GetDouble():F3}× it");
         }
         return string.Join(", ", parts);
     }

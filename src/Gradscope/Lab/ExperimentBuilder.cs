@@ -161,15 +161,16 @@ public static class ExperimentBuilder
     }
 
     /// <summary>The stability limit on plain sharpness for η (Cohen et al. 2021): GD 2/η, heavy ball (2+2β)/η, Nesterov (2+2β)/((1+2β)η); none for adaptive methods and flow.</summary>
+    /// <remarks>The final record has no step after it (η = NaN): no threshold there.</remarks>
     private static Func<double, double?>? SharpnessThreshold(OptimizerSpec o) => o.Kind switch
     {
-        OptimizerKind.Gd or OptimizerKind.Sgd => lr => Finite(StabilityThresholds.Gd(lr)),
-        OptimizerKind.Momentum => lr => Finite(StabilityThresholds.HeavyBall(lr, o.Momentum ?? 0)),
-        OptimizerKind.Nesterov => lr => Finite(StabilityThresholds.Nesterov(lr, o.Momentum ?? 0)),
+        OptimizerKind.Gd or OptimizerKind.Sgd => lr => Positive(lr) ? StabilityThresholds.Gd(lr) : null,
+        OptimizerKind.Momentum => lr => Positive(lr) ? StabilityThresholds.HeavyBall(lr, o.Momentum ?? 0) : null,
+        OptimizerKind.Nesterov => lr => Positive(lr) ? StabilityThresholds.Nesterov(lr, o.Momentum ?? 0) : null,
         _ => null,
     };
 
-    private static double? Finite(double x) => double.IsFinite(x) ? x : null;
+    private static bool Positive(double lr) => double.IsFinite(lr) && lr > 0;
 
     /// <summary>Only the fields the spec set reach the data layer (it rejects options a kind does not use).</summary>
     public static DataOptions DataOptionsOf(DataSpec d) => new()

@@ -5,6 +5,7 @@ using System.Text.Json;
 using Gradscope.Lab.Spec;
 using Gradscope.Lab.Store;
 using Gradscope.Probes;
+using Gradscope.Probes.Curvature;
 using Gradscope.Tensors;
 using Gradscope.Training;
 
@@ -123,6 +124,15 @@ public static class RunExecutor
         if (theory.Length > 0)
         {
             d["theory_max_rel_error"] = theory.Max();
+        }
+        foreach (var (value, threshold, prefix) in new[] { ("sharpness", "sharpness/threshold", "eos"), ("sharpness/preconditioned", "sharpness/preconditioned/threshold", "eos_preconditioned") })
+        {
+            var rows = store.ReadMetrics(runId, [value, threshold]).ToArray();
+            if (EdgeOfStability.Summarise(rows.Where(m => m.Name == value).Select(m => (m.Step, m.Value)), rows.Where(m => m.Name == threshold).Select(m => (m.Step, m.Value))) is { } eos)
+            {
+                d[prefix + "_first_step"] = eos.FirstStep;
+                d[prefix + "_median_ratio"] = eos.MedianRatio;
+            }
         }
         return JsonSerializer.Serialize(d);
     }

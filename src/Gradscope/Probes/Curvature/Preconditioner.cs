@@ -34,17 +34,20 @@ public sealed record Preconditioner(double[] InverseSqrt, double Threshold)
             case (ScaleByAdam<T> a, AdamState<T> s) when s.Count > 0:
             {
                 double bc1 = 1 - Math.Pow(a.Beta1, s.Count), bc2 = 1 - Math.Pow(a.Beta2, s.Count);
-                return new(InverseSqrtOf(s.ExpAvgSq, v => bc1 * (Math.Sqrt(v / bc2) + a.Eps)), StabilityThresholds.Adam(lr, a.Beta1));
+                return new(InverseSqrtOf(s.ExpAvgSq, v => bc1 * (Math.Sqrt(v / bc2) + a.Eps)), Usable(lr) ? StabilityThresholds.Adam(lr, a.Beta1) : double.NaN);
             }
             case (ScaleByRms<T> r, RmsPropState<T> s):
             {
                 var inv = InverseSqrtOf(s.SquareAvg, v => Math.Sqrt(v) + r.Eps);
-                return inv.Any(double.IsInfinity) ? null : new(inv, r.Momentum > 0 ? StabilityThresholds.HeavyBall(lr, r.Momentum) : StabilityThresholds.Gd(lr));
+                return inv.Any(double.IsInfinity) ? null : new(inv, !Usable(lr) ? double.NaN : r.Momentum > 0 ? StabilityThresholds.HeavyBall(lr, r.Momentum) : StabilityThresholds.Gd(lr));
             }
             default:
                 return null;
         }
     }
+
+    /// <summary>The final record has no step after it (η = NaN), and a warm-up may start at η = 0: no threshold then.</summary>
+    private static bool Usable(double lr) => double.IsFinite(lr) && lr > 0;
 
     private static double[] InverseSqrtOf<T>(IReadOnlyList<Gradscope.Tensors.Tensor<T>> v, Func<double, double> p) where T : unmanaged, IFloatingPointIeee754<T>
     {
