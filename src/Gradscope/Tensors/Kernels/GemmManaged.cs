@@ -173,6 +173,15 @@ internal static unsafe class GemmManaged
             int tilesM = (job.M + TK.MR - 1) / TK.MR;
             int tilesN = (job.N + TK.NR - 1) / TK.NR;
             bool splitM = tilesM >= 2 * threads || tilesM >= tilesN;
+            if (splitM && tilesM < 4 * threads)
+            {
+                // Few row tiles: whole tiles may split the rows unevenly (32 rows with MR = 12 are
+                // 12 + 20), so take the column split when its largest slab is clearly smaller
+                // (32 x 32 x 256: 32 x 16 per thread instead of 20 x 32, about 20% sooner done).
+                long byRows = (long)Math.Min(job.M, (tilesM + threads - 1) / threads * TK.MR) * job.N;
+                long byCols = (long)Math.Min(job.N, (tilesN + threads - 1) / threads * TK.NR) * job.M;
+                splitM = byRows * 10 <= byCols * 11;
+            }
             int tiles = splitM ? tilesM : tilesN;
             threads = Math.Min(threads, tiles);
             if (threads > 1)
