@@ -76,85 +76,118 @@ internal static class Backprop
     private static Dictionary<Tensor<T>, Tensor<T>> Run<T>(Tensor<T> y, Tensor<T> seed, HashSet<Tensor<T>> targets, bool createGraph)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        var grads = new Dictionary<Tensor<T>, Tensor<T>>(ReferenceEqualityComparer.Instance) { [y] = seed };
+        var result = new Dictionary<Tensor<T>, Tensor<T>>(ReferenceEqualityComparer.Instance);
         if (y.Node is null)
         {
-            return grads;
+            result[y] = seed;
+            return result;
         }
-        var order = TopologicalOrder(y);
-        // needed[t]: some target is reachable from t through recorded inputs (or t is a target).
-        var needed = new HashSet<Tensor<T>>(ReferenceEqualityComparer.Instance);
+        // Every recorded tensor gets its position in the topological order as an index, and the
+        // bookkeeping of the sweep (needed, cotangents) lives in arrays over those indices: one
+        // hash lookup per edge instead of several per node (the tape of a small network is
+        // otherwise dominated by hashing).
+        var index = new Dictionary<Tensor<T>, int>(ReferenceEqualityComparer.Instance);
+        var order = TopologicalOrder(y, index);
+        int count = order.Count;
+        // needed[i]: some target is reachable from order[i] through recorded inputs (or it is a target).
+        var needed = new bool[count];
+        var isTarget = new bool[count];
         foreach (var t in targets)
         {
-            if (t.Node is null)
+            if (t.Node is not null && index.TryGetValue(t, out int ti))
             {
-                needed.Add(t);
+                isTarget[ti] = true;
             }
         }
-        foreach (var t in order) // inputs come before outputs in this order
+        var inputIndex = new int[count][];
+        for (int i = 0; i < count; i++) // inputs come before outputs in this order
         {
-            if (targets.Contains(t))
+            var inputs = order[i].Node!.Inputs;
+            var ix = new int[inputs.Length];
+            bool any = isTarget[i];
+            for (int j = 0; j < inputs.Length; j++)
             {
-                needed.Add(t);
-                continue;
-            }
-            foreach (var x in t.Node!.Inputs)
-            {
-                if (needed.Contains(x))
+                var x = inputs[j];
+                if (x.Node is not null)
                 {
-                    needed.Add(t);
-                    break;
+                    // A recorded input was visited before its consumer, so it has an index.
+                    ix[j] = index[x];
+                    any |= needed[ix[j]];
+                }
+                else
+                {
+                    ix[j] = -1;
+                    any |= targets.Contains(x);
                 }
             }
+            inputIndex[i] = ix;
+            needed[i] = any;
         }
+        var grads = new Tensor<T>?[count];
+        grads[count - 1] = seed; // y is last
         using var mode = createGraph ? GradMode.EnableGrad() : GradMode.NoGrad();
-        for (int k = order.Count - 1; k >= 0; k--)
+        for (int k = count - 1; k >= 0; k--)
         {
-            var t = order[k];
-            if (!needed.Contains(t) || !grads.TryGetValue(t, out var g))
+            var g = grads[k];
+            if (!needed[k] || g is null)
             {
                 continue;
             }
+            var t = order[k];
             var node = t.Node!;
-            var needs = new bool[node.Inputs.Length];
+            var ix = inputIndex[k];
+            var needs = new bool[ix.Length];
             bool any = false;
             for (int i = 0; i < needs.Length; i++)
             {
-                needs[i] = needed.Contains(node.Inputs[i]);
+                needs[i] = ix[i] >= 0 ? needed[ix[i]] : targets.Contains(node.Inputs[i]);
                 any |= needs[i];
             }
-            if (!any)
+            if (any)
             {
-                continue;
-            }
-            var vjps = Rules.Vjp(t, node, g, needs);
-            for (int i = 0; i < needs.Length; i++)
-            {
-                var gi = vjps[i];
-                if (!needs[i] || gi is null)
+                var vjps = Rules.Vjp(t, node, g, needs);
+                for (int i = 0; i < needs.Length; i++)
                 {
-                    continue;
+                    var gi = vjps[i];
+                    if (!needs[i] || gi is null)
+                    {
+                        continue;
+                    }
+                    if (ix[i] >= 0)
+                    {
+                        var prev = grads[ix[i]];
+                        grads[ix[i]] = prev is null ? gi : Tensor.Add(prev, gi);
+                    }
+                    else
+                    {
+                        var x = node.Inputs[i];
+                        result[x] = result.TryGetValue(x, out var prev) ? Tensor.Add(prev, gi) : gi;
+                    }
                 }
-                var x = node.Inputs[i];
-                grads[x] = grads.TryGetValue(x, out var prev) ? Tensor.Add(prev, gi) : gi;
             }
-            if (!targets.Contains(t))
+            if (isTarget[k])
             {
-                grads.Remove(t); // free intermediate cotangents early
+                result[t] = g;
             }
+            grads[k] = null; // free intermediate cotangents early
         }
-        return grads;
+        return result;
     }
 
     /// <summary>Recorded tensors reachable from <paramref name="y"/>, every tensor after its inputs.</summary>
-    private static List<Tensor<T>> TopologicalOrder<T>(Tensor<T> y) where T : unmanaged, IFloatingPointIeee754<T>
+    private static List<Tensor<T>> TopologicalOrder<T>(Tensor<T> y) where T : unmanaged, IFloatingPointIeee754<T> =>
+        TopologicalOrder(y, new Dictionary<Tensor<T>, int>(ReferenceEqualityComparer.Instance));
+
+    /// <summary>As above, filling <paramref name="index"/> with each tensor's position in the order.</summary>
+    private static List<Tensor<T>> TopologicalOrder<T>(Tensor<T> y, Dictionary<Tensor<T>, int> index) where T : unmanaged, IFloatingPointIeee754<T>
     {
         var order = new List<Tensor<T>>();
         if (y.Node is null)
         {
             return order;
         }
-        var visited = new HashSet<Tensor<T>>(ReferenceEqualityComparer.Instance) { y };
+        // index[t] = -1 while t is on the stack, its position once emitted.
+        index[y] = -1;
         var stack = new Stack<(Tensor<T> T, int Next)>();
         stack.Push((y, 0));
         while (stack.Count > 0)
@@ -165,13 +198,14 @@ internal static class Backprop
             {
                 stack.Push((t, next + 1));
                 var x = inputs[next];
-                if (x.Node is not null && visited.Add(x))
+                if (x.Node is not null && index.TryAdd(x, -1))
                 {
                     stack.Push((x, 0));
                 }
             }
             else
             {
+                index[t] = order.Count;
                 order.Add(t);
             }
         }
