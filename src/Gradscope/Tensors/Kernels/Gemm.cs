@@ -166,7 +166,7 @@ public static class Gemm
             var chosen = Resolve<T>(backend, transA, transB, m, n, k);
             long work = (long)m * n * k;
             int threads = s_maxThreads;
-            bool batchParallel = batch > 1 && threads > 1 && Environment.ProcessorCount > 1
+            bool batchParallel = batch > 1 && threads > 1 && Environment.ProcessorCount > 1 && !GemmWorkers.Throttled
                 && work < GemmManaged.ParallelThreshold && work * batch >= GemmManaged.ParallelThreshold;
             if (backend == GemmBackend.Auto && batchParallel)
             {

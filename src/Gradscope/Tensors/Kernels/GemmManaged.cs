@@ -104,6 +104,10 @@ internal static unsafe class GemmManaged
         T* a, nint lda, T* b, nint ldb, T beta, T* c, nint ldc, int maxThreads)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
+        if (maxThreads > 1 && GemmWorkers.Throttled)
+        {
+            maxThreads = 1;
+        }
         var job = new GemmJob<T>
         {
             TransA = transA, TransB = transB, M = m, N = n, K = k, Alpha = alpha, Beta = beta,

@@ -56,7 +56,7 @@ internal sealed unsafe class GemmPair<T> : GemmParallelWork where T : unmanaged,
     /// </summary>
     internal static bool Applies(GemmBackend backend, in Product p0, in Product p1)
     {
-        if (Gemm.MaxThreads < 2 || Environment.ProcessorCount < 2)
+        if (Gemm.MaxThreads < 2 || Environment.ProcessorCount < 2 || GemmWorkers.Throttled)
         {
             return false;
         }
