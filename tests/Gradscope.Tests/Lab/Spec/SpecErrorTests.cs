@@ -267,7 +267,7 @@ public class SpecErrorTests
     [InlineData(new[] { "probes.0.log=20" }, "probes.0.log: cannot be combined with every (give one schedule)")]
     [InlineData(new[] { "probes.2.kind=loss" }, "probes.2.kind: duplicate probe 'loss' (also probes.0)")]
     [InlineData(new[] { "probes.0.kind=accuracy" }, "probes.0.kind: accuracy needs class labels; data kind 'linear-teacher' has real-valued targets")]
-    [InlineData(new[] { "probes.0.top=3" }, "probes.0.top: not used by probes kind 'loss' (only by singular-values)")]
+    [InlineData(new[] { "probes.0.top=3" }, "probes.0.top: not used by probes kind 'loss' (only by singular-values, sharpness, gradient-subspace)")]
     [InlineData(new[] { "model.init=null", "model.init_from=/etc/hostname", "model.init.kind=normal", "model.init.std=1" }, "model.init: cannot be combined with model.init_from (the file gives the initial parameters)")]
     [InlineData(new[] { "divergence.loss_above=0" }, "divergence.loss_above: must be > 0, got 0")]
     public void CrossFieldRules(string[] overrides, string expected) => Assert.Equal(expected, OnlyError(Saxe, overrides));
