@@ -51,15 +51,7 @@ public static class DenseHessian
                 a[i * n + j] = col[i];
             }
         }
-        for (int i = 0; i < n; i++)
-        {
-            for (int j = 0; j < i; j++)
-            {
-                double m = 0.5 * (a[i * n + j] + a[j * n + i]);
-                a[i * n + j] = m;
-                a[j * n + i] = m;
-            }
-        }
+        Linalg.DenseKernels.Symmetrize(a, n);
         return a;
     }
 

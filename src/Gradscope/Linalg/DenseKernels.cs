@@ -129,15 +129,21 @@ internal static class DenseKernels
             }
         }
         double[] r = Multiply(w, false, v, true, n, n, n, lapack);
+        Symmetrize(r, n);
+        return r;
+    }
+
+    /// <summary>Replaces the row-major n×n matrix by its symmetric part (A + Aᵀ)/2, in place.</summary>
+    internal static void Symmetrize(double[] a, int n)
+    {
         for (int i = 0; i < n; i++)
         {
             for (int j = 0; j < i; j++)
             {
-                double s = 0.5 * (r[i * n + j] + r[j * n + i]);
-                r[i * n + j] = s;
-                r[j * n + i] = s;
+                double m = 0.5 * (a[i * n + j] + a[j * n + i]);
+                a[i * n + j] = m;
+                a[j * n + i] = m;
             }
         }
-        return r;
     }
 }
