@@ -53,7 +53,7 @@ internal abstract class GemmParallelWork
     public void Run(int helpers)
     {
         long start = System.Diagnostics.Stopwatch.GetTimestamp();
-        GemmWorkers.Offer(this, helpers);
+        bool awake = GemmWorkers.Offer(this, helpers);
         int ran = Execute();
         long own = System.Diagnostics.Stopwatch.GetTimestamp(), waited = 0;
         if (Volatile.Read(ref _done) < _chunks)
@@ -65,7 +65,12 @@ internal abstract class GemmParallelWork
             }
             waited = System.Diagnostics.Stopwatch.GetTimestamp() - own;
         }
-        GemmWorkers.Report(helped: ran < _chunks, own - start, waited);
+        if (awake)
+        {
+            // A helper woken from its sleep joins late by design; only calls that found the helpers
+            // polling say whether they can keep up.
+            GemmWorkers.Report(helped: ran < _chunks, own - start, waited);
+        }
         if (_error is { } error)
         {
             ExceptionDispatchInfo.Capture(error).Throw();
@@ -156,7 +161,7 @@ internal static class GemmWorkers
     /// joined it (a polling helper joins within a microsecond) or the wait was clearly longer than
     /// the caller's own share (chunks are equal, so a running helper finishes about when the caller
     /// does). A stall, or more than 4 failures in a window of 32 calls, pauses threading for 5 ms,
-    /// doubling with each further such window up to 0.64 s; a clean window resets the doubling.
+    /// doubling with each further such window up to 80 ms (so a freed core is found again soon); a clean window resets the doubling.
     /// </summary>
     internal static void Report(bool helped, long ownTicks, long waitTicks)
     {
@@ -178,7 +183,7 @@ internal static class GemmWorkers
             s_strikes = 0;
             return;
         }
-        int strikes = Math.Min(s_strikes + 1, 8);
+        int strikes = Math.Min(s_strikes + 1, 5);
         s_strikes = strikes;
         long pause = System.Diagnostics.Stopwatch.Frequency / 1000 * (5L << (strikes - 1));
         Volatile.Write(ref s_throttledUntil, System.Diagnostics.Stopwatch.GetTimestamp() + pause);
@@ -194,12 +199,16 @@ internal static class GemmWorkers
         return helpers;
     });
 
-    /// <summary>Hands <paramref name="work"/> to up to <paramref name="count"/> idle helpers.</summary>
-    public static void Offer(GemmParallelWork work, int count)
+    /// <summary>
+    /// Hands <paramref name="work"/> to up to <paramref name="count"/> idle helpers; returns false
+    /// when one of them was asleep and had to be woken (it then joins tens of microseconds late).
+    /// </summary>
+    public static bool Offer(GemmParallelWork work, int count)
     {
+        bool allAwake = true;
         if (count <= 0)
         {
-            return;
+            return allAwake;
         }
         foreach (var helper in s_helpers.Value)
         {
@@ -207,11 +216,13 @@ internal static class GemmWorkers
             {
                 break;
             }
-            if (helper.TryAssign(work))
+            if (helper.TryAssign(work, out bool woken))
             {
                 count--;
+                allAwake &= !woken;
             }
         }
+        return allAwake;
     }
 
     private sealed class Helper
@@ -230,8 +241,9 @@ internal static class GemmWorkers
             thread.Start();
         }
 
-        public bool TryAssign(GemmParallelWork work)
+        public bool TryAssign(GemmParallelWork work, out bool woken)
         {
+            woken = false;
             if (Interlocked.CompareExchange(ref _work, work, null) is not null)
             {
                 return false;
@@ -239,6 +251,7 @@ internal static class GemmWorkers
             if (Volatile.Read(ref _sleeping) == 1)
             {
                 _wake.Set();
+                woken = true;
             }
             return true;
         }
