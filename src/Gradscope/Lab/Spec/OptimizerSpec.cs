@@ -97,8 +97,14 @@ public sealed record ProbeSpec
     /// <summary>hessian-density: Lanczos steps per vector.</summary>
     public int? LanczosSteps { get; init; }
 
-    /// <summary>hessian-density: grid points of the stored density.</summary>
+    /// <summary>hessian-density: grid points of the stored density; roughness: intervals m per direction (m + 1 points).</summary>
     public int? Points { get; init; }
+
+    /// <summary>roughness: number of random directions M.</summary>
+    public int? Directions { get; init; }
+
+    /// <summary>roughness: half-width l of the interval [−l, l] along each direction.</summary>
+    public double? Radius { get; init; }
 
     /// <summary>hessian-density: Gaussian broadening (eigenvalue units).</summary>
     public double? Sigma { get; init; }

@@ -118,4 +118,5 @@ public enum ProbeKind
     HessianDensity,
     GradientSubspace,
     PreconditionedSharpness,
+    Roughness,
 }

@@ -173,6 +173,9 @@ public static class SpecTable
         new(Probe, "vectors", Int, "Random starting vectors of stochastic Lanczos quadrature.") { Kinds = [ProbeKind.HessianDensity], Range = SpecRange.Positive, Default = 5 },
         new(Probe, "lanczos_steps", Int, "Lanczos steps per vector (capped at the parameter count).") { Kinds = [ProbeKind.HessianDensity], Range = SpecRange.Positive, Default = 40 },
         new(Probe, "points", Int, "Grid points of the stored density.") { Kinds = [ProbeKind.HessianDensity], Range = new(2, false, 100000, false), Default = 200 },
+        new(Probe, "directions", Int, "Random filter-normalised directions M of the roughness index (Wu et al. 2021).") { Kinds = [ProbeKind.Roughness], Range = SpecRange.AtLeast(2), Default = 100 },
+        new(Probe, "points", Int, "Intervals m along each direction (m + 1 loss evaluations).") { Kinds = [ProbeKind.Roughness], Range = SpecRange.AtLeast(2), Default = 10 },
+        new(Probe, "radius", SpecType.Double, "Half-width l of [−l, l] along each (filter-normalised) direction.") { Kinds = [ProbeKind.Roughness], Range = SpecRange.Positive, Default = 0.1 },
         new(Probe, "sigma", SpecType.Double, "Gaussian broadening of the density, in eigenvalue units.") { Kinds = [ProbeKind.HessianDensity], Range = SpecRange.Positive, DefaultNote = "1% of the width of the spectrum found" },
 
         // ---- checkpoints, divergence ----
@@ -305,6 +308,7 @@ public static class SpecTable
                 (ProbeKind.HessianDensity, "the Hessian eigenvalue density by stochastic Lanczos quadrature, vectors hessian/density and hessian/density/grid"),
                 (ProbeKind.GradientSubspace, "subspace/overlap = ‖P_k g‖²/‖g‖², the gradient's share in the top-k Hessian eigenspace (Gur-Ari et al. 2018)"),
                 (ProbeKind.PreconditionedSharpness, "sharpness/preconditioned = λ_max(P⁻¹H) of Adam/AdamW/RMSprop, with its threshold (38/η for Adam at β₁ = 0.9; Cohen et al. 2022)"),
+                (ProbeKind.Roughness, "landscape/roughness: the roughness index RI = std(T)/mean(T) of the loss along random filter-normalised directions (Wu et al. 2021)"),
             ],
         };
 
