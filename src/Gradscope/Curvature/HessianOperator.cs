@@ -31,6 +31,12 @@ namespace Gradscope.Curvature;
 /// other parameters are held fixed at θ. Vectors are then the concatenation of the block's tensors,
 /// flattened, in ParamSet order.
 /// </para>
+/// <para>
+/// When the data fit in one chunk, the gradient graph ∇L(θ) is built once, on the first application,
+/// and kept: every product is then one reverse pass of ⟨∇L, v⟩ through it (PyHessian's retained
+/// graph), about half the work of rebuilding it. The kept graph lives in whatever tensor-arena scope
+/// was open at the first application (a probe's step), so the operator must not outlive that scope.
+/// </para>
 /// </remarks>
 public sealed class HessianOperator<T> : ILinearOperator where T : unmanaged, IFloatingPointIeee754<T>
 {
@@ -40,6 +46,7 @@ public sealed class HessianOperator<T> : ILinearOperator where T : unmanaged, IF
     private readonly Tensor<T>[] _params;
     private readonly int[] _block;
     private readonly int[] _offsets;
+    private (Tensor<T>[] Leaves, Tensor<T>?[] Grads)? _retained;
 
     /// <param name="model">The network f(θ, x).</param>
     /// <param name="loss">The loss; its mean over samples is the objective (as <see cref="Loss.Compute"/>).</param>
@@ -127,6 +134,12 @@ public sealed class HessianOperator<T> : ILinearOperator where T : unmanaged, IF
             tangents[b] = Tensor.Wrap(t, (int[])p.Shape.Clone());
         }
         result.Clear();
+        if (_chunks.Length == 1)
+        {
+            ApplyRetained(tangents, result);
+            Applications++;
+            return;
+        }
         foreach (var c in _chunks)
         {
             using var scope = TensorArena.Begin();
@@ -134,6 +147,36 @@ public sealed class HessianOperator<T> : ILinearOperator where T : unmanaged, IF
             Accumulate(hv, c.Weight, result);
         }
         Applications++;
+    }
+
+    /// <summary>Hv = ∇⟨∇L, v⟩ through the gradient graph built once (single chunk).</summary>
+    private void ApplyRetained(Tensor<T>[] tangents, Span<double> result)
+    {
+        using var mode = GradMode.EnableGrad();
+        if (_retained is null)
+        {
+            var leaves = _block.Select(i => _params[i].Detach().RequireGrad()).ToArray();
+            var y = ChunkLoss(leaves, _chunks[0]);
+            _retained = (leaves, Grad.Of(y, leaves, createGraph: true));
+        }
+        var (xs, g) = _retained.Value;
+        using var scope = TensorArena.Begin();
+        Tensor<T>? s = null;
+        for (int b = 0; b < xs.Length; b++)
+        {
+            if (g[b] is { } gb)
+            {
+                var term = Tensor.Dot(gb, tangents[b]);
+                s = s is null ? term : Tensor.Add(s, term);
+            }
+        }
+        var hv = s is null || !s.RequiresGrad ? new Tensor<T>?[xs.Length] : Grad.Of(s, xs);
+        var parts = new Tensor<T>[xs.Length];
+        for (int b = 0; b < xs.Length; b++)
+        {
+            parts[b] = hv[b] ?? Tensor.ZerosLike(xs[b]);
+        }
+        Accumulate(parts, _chunks[0].Weight, result);
     }
 
     /// <summary>
