@@ -3,15 +3,23 @@ namespace Gradscope.Lab.Store;
 /// <summary>
 /// Where runs, their metrics and their files live. One implementation per backend over the
 /// same schema (Migrations/*.sql): <see cref="SqliteRunStore"/> for a directory store (the
-/// default, <c>./runs</c>); a PostgreSQL store for sweeps across machines slots in behind the
-/// same interface (issue 6). Obtain one with <see cref="RunStore.Open"/>.
+/// default, <c>./runs</c>), <see cref="PostgresRunStore"/> for a <c>postgres://</c> URL (sweeps
+/// across machines). Both also hold the sweeps' trial queue (<see cref="ISweepStore"/>).
+/// Obtain one with <see cref="RunStore.Open"/>.
 /// An instance holds one database connection and is not thread-safe: give each thread or
 /// process its own (they may all point at the same store: writers queue on the database lock).
 /// </summary>
-public interface IRunStore : IDisposable
+public interface IRunStore : ISweepStore, IDisposable
 {
     /// <summary>The resolved location: a directory path or a database URL.</summary>
     string Location { get; }
+
+    /// <summary>
+    /// The local directory holding one folder per run (checkpoints, plots): the store directory
+    /// itself for SQLite; for a PostgreSQL URL <c>?files=DIR</c>, else <c>GRADSCOPE_RUN_DIR</c>,
+    /// else <c>./runs-files</c> (absolute).
+    /// </summary>
+    string FilesRoot { get; }
 
     /// <summary>
     /// Inserts a run with status <see cref="RunStatus.Created"/> and a fresh unique id, and

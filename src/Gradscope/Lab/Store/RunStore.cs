@@ -3,7 +3,8 @@ namespace Gradscope.Lab.Store;
 /// <summary>
 /// Opens the run store named on the command line (DESIGN.md §3.1): <c>--store</c>, else the
 /// environment variable <c>GRADSCOPE_STORE</c>, else <c>./runs</c>. A directory gives the embedded
-/// SQLite store; a <c>postgres://</c> or <c>postgresql://</c> URL selects PostgreSQL (issue 6).
+/// SQLite store; a <c>postgres://</c> or <c>postgresql://</c> URL selects PostgreSQL
+/// (<see cref="PostgresLocation"/> lists its options; docs/store.md).
 /// </summary>
 public static class RunStore
 {
@@ -41,7 +42,7 @@ public static class RunStore
         string resolved = ResolveLocation(location);
         if (IsPostgresUrl(resolved))
         {
-            throw new StoreException($"store {RedactPassword(resolved)}: PostgreSQL stores arrive with sweeps (issue 6); use a directory store for now");
+            return PostgresRunStore.Open(resolved);
         }
         if (resolved.Contains("://", StringComparison.Ordinal))
         {
@@ -50,16 +51,34 @@ public static class RunStore
         return SqliteRunStore.Open(resolved);
     }
 
-    /// <summary>A URL safe to print: <c>postgres://user:secret@host/db</c> becomes <c>postgres://user:***@host/db</c>.</summary>
+    /// <summary>
+    /// A URL safe to print: <c>postgres://user:secret@host/db</c> becomes <c>postgres://user:***@host/db</c>,
+    /// and a <c>password=</c> option's value becomes <c>***</c>.
+    /// </summary>
     public static string RedactPassword(string location)
     {
         int scheme = location.IndexOf("://", StringComparison.Ordinal);
-        int at = location.IndexOf('@', StringComparison.Ordinal);
-        if (scheme < 0 || at < 0)
+        if (scheme < 0)
         {
             return location;
         }
-        int colon = location.IndexOf(':', scheme + 3);
-        return colon >= 0 && colon < at ? string.Concat(location.AsSpan(0, colon + 1), "***", location.AsSpan(at)) : location;
+        int query = location.IndexOf('?', scheme + 3);
+        string head = query >= 0 ? location[..query] : location;
+        string tail = query >= 0 ? location[query..] : "";
+        int at = head.LastIndexOf('@');
+        if (at >= 0)
+        {
+            int colon = head.IndexOf(':', scheme + 3);
+            if (colon >= 0 && colon < at)
+            {
+                head = string.Concat(head.AsSpan(0, colon + 1), "***", head.AsSpan(at));
+            }
+        }
+        if (tail.Length > 0)
+        {
+            tail = "?" + string.Join('&', tail[1..].Split('&').Select(p =>
+                p.StartsWith("password=", StringComparison.OrdinalIgnoreCase) ? "password=***" : p));
+        }
+        return head + tail;
     }
 }

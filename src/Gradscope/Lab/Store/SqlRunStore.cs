@@ -10,7 +10,7 @@ namespace Gradscope.Lab.Store;
 /// are transient. Every write is one transaction, retried as a whole on a transient error
 /// (the database busy or locked by another process) with exponential back-off.
 /// </summary>
-internal abstract class SqlRunStore : IRunStore
+internal abstract partial class SqlRunStore : IRunStore
 {
     private const string RunColumns =
         "id, name, spec, status, seed, dtype, created_at, started_at, finished_at, steps_done, error, summary";
@@ -31,6 +31,8 @@ internal abstract class SqlRunStore : IRunStore
 
     public string Location { get; }
 
+    public string FilesRoot => _runsRoot;
+
     /// <summary>The open connection this store uses for everything.</summary>
     protected internal abstract DbConnection Connection { get; }
 
@@ -49,17 +51,50 @@ internal abstract class SqlRunStore : IRunStore
     /// <summary>Starts a write transaction; SQLite takes the write lock at BEGIN (IMMEDIATE) to avoid upgrade deadlocks.</summary>
     protected internal virtual DbTransaction BeginWriteTransaction() => Connection.BeginTransaction();
 
+    /// <summary>
+    /// True when a failed COMMIT may nevertheless have been applied (the connection was lost while
+    /// waiting for the answer): such a transaction is not retried, since running it again could
+    /// duplicate what it wrote. SQLite knows the outcome of every COMMIT.
+    /// </summary>
+    protected virtual bool CommitOutcomeUnknown(DbException error) => false;
+
+    /// <summary>Called before a transient failure is retried: a network store reopens a lost connection here.</summary>
+    protected virtual void Recover()
+    {
+    }
+
+    /// <summary>
+    /// <paramref name="column"/> as an ORDER BY term that sorts text by code point (ordinal), as SQLite's
+    /// BINARY collation does; PostgreSQL adds <c>COLLATE "C"</c> when the database's collation is another.
+    /// </summary>
+    protected virtual string Ordinal(string column) => column;
+
+    /// <summary>Creates the schema_version table (PostgreSQL: under the migration lock, since concurrent CREATE TABLE IF NOT EXISTS can race).</summary>
+    protected virtual void CreateVersionTable() => Retry(() =>
+    {
+        using var create = Command(StoreMigrations.CreateVersionTable);
+        create.ExecuteNonQuery();
+    });
+
+    /// <summary>Serialises migrations between processes (SQLite: the write transaction already does; PostgreSQL: an advisory lock).</summary>
+    protected virtual void LockForMigration(DbTransaction tx)
+    {
+    }
+
+    /// <summary>
+    /// The locking clause that makes a SELECT inside a write transaction claim the rows it returns:
+    /// empty for SQLite (BEGIN IMMEDIATE already holds the database's write lock),
+    /// <c>FOR UPDATE OF t SKIP LOCKED</c> for PostgreSQL (claimers pass over each other's rows).
+    /// </summary>
+    protected virtual string ClaimLockClause(string alias) => "";
+
     // ---- schema ----
 
     /// <summary>Brings the schema up to <see cref="StoreMigrations.LatestVersion"/>; safe when several processes open a new store at once.</summary>
     protected void Migrate()
     {
         int latest = StoreMigrations.LatestVersion;
-        Retry(() =>
-        {
-            using var create = Command(StoreMigrations.CreateVersionTable);
-            create.ExecuteNonQuery();
-        });
+        CreateVersionTable();
         if (CurrentSchemaVersion(null) == latest)
         {
             return; // the common case takes no write lock
@@ -67,6 +102,7 @@ internal abstract class SqlRunStore : IRunStore
         InTransaction(tx =>
         {
             // Re-read under the write lock: another process may have migrated meanwhile.
+            LockForMigration(tx);
             int current = CurrentSchemaVersion(tx);
             foreach (var (version, name, sql) in StoreMigrations.Scripts)
             {
@@ -185,14 +221,14 @@ internal abstract class SqlRunStore : IRunStore
         string key = idOrPrefix.Trim();
         if (key == "last")
         {
-            return QueryRuns("ORDER BY created_at DESC, id DESC LIMIT 1", _ => { }).FirstOrDefault();
+            return QueryRuns($"ORDER BY {Ordinal("created_at")} DESC, {Ordinal("id")} DESC LIMIT 1", _ => { }).FirstOrDefault();
         }
         var exact = QueryRuns("WHERE id = @id", cmd => Add(cmd, "@id", key));
         if (exact.Count == 1)
         {
             return exact[0];
         }
-        var matches = QueryRuns("WHERE substr(id, 1, @n) = @prefix ORDER BY id LIMIT 11", cmd =>
+        var matches = QueryRuns($"WHERE substr(id, 1, @n) = @prefix ORDER BY {Ordinal("id")} LIMIT 11", cmd =>
         {
             Add(cmd, "@n", key.Length);
             Add(cmd, "@prefix", key);
@@ -212,7 +248,7 @@ internal abstract class SqlRunStore : IRunStore
     public IReadOnlyList<RunInfo> ListRuns()
     {
         ThrowIfDisposed();
-        return QueryRuns("ORDER BY created_at, id", _ => { });
+        return QueryRuns($"ORDER BY {Ordinal("created_at")}, {Ordinal("id")}", _ => { });
     }
 
     public string RunDirectory(string runId)
@@ -285,7 +321,7 @@ internal abstract class SqlRunStore : IRunStore
 
         IEnumerable<MetricRow> Stream(string run, IReadOnlyCollection<string>? filter)
         {
-            using var cmd = Command($"SELECT step, time, name, value FROM metrics WHERE run = @run{NameFilter(filter)} ORDER BY name, step");
+            using var cmd = Command($"SELECT step, time, name, value FROM metrics WHERE run = @run{NameFilter(filter)} ORDER BY {Ordinal("name")}, step");
             Add(cmd, "@run", run);
             AddNames(cmd, filter);
             using var r = cmd.ExecuteReader();
@@ -307,7 +343,8 @@ internal abstract class SqlRunStore : IRunStore
     public IReadOnlyList<string> MetricNames(string runId)
     {
         ThrowIfDisposed();
-        using var cmd = Command("SELECT DISTINCT name FROM metrics WHERE run = @run ORDER BY name");
+        // GROUP BY rather than DISTINCT: PostgreSQL's DISTINCT cannot be ordered by a COLLATE expression.
+        using var cmd = Command($"SELECT name FROM metrics WHERE run = @run GROUP BY name ORDER BY {Ordinal("name")}");
         Add(cmd, "@run", runId);
         return Retry(() =>
         {
@@ -338,7 +375,7 @@ internal abstract class SqlRunStore : IRunStore
     public IReadOnlyList<VectorRow> ReadVectors(string runId, IReadOnlyCollection<string>? names = null)
     {
         ThrowIfDisposed();
-        using var cmd = Command($"SELECT step, time, name, values_json FROM metric_vectors WHERE run = @run{NameFilter(names)} ORDER BY name, step");
+        using var cmd = Command($"SELECT step, time, name, values_json FROM metric_vectors WHERE run = @run{NameFilter(names)} ORDER BY {Ordinal("name")}, step");
         Add(cmd, "@run", runId);
         AddNames(cmd, names);
         return Retry(() =>
@@ -474,7 +511,14 @@ internal abstract class SqlRunStore : IRunStore
     {
         using var tx = BeginWriteTransaction();
         T result = work(tx);
-        tx.Commit();
+        try
+        {
+            tx.Commit();
+        }
+        catch (DbException e) when (CommitOutcomeUnknown(e))
+        {
+            throw new StoreException($"lost the connection to store {Location} while committing; the change may or may not have been made ({e.Message})", e);
+        }
         return result;
     });
 
@@ -491,6 +535,7 @@ internal abstract class SqlRunStore : IRunStore
                 // 25 ms, 50 ms, ... capped at 2 s, with jitter so that competing writers spread out.
                 int ms = (int)Math.Min(2000, 25 * Math.Pow(2, attempt - 1));
                 Thread.Sleep(ms / 2 + System.Random.Shared.Next(ms / 2 + 1));
+                Recover();
             }
         }
     }

@@ -1,9 +1,38 @@
+using System.Data.Common;
 using Gradscope.Lab.Store;
+using Xunit.Abstractions;
 
 namespace Gradscope.Tests.Lab.Store;
 
-public class MetricStoreTests
+/// <summary>Metric writing and reading, on SQLite and on PostgreSQL (see <see cref="TestStore"/>).</summary>
+public class MetricStoreTests(ITestOutputHelper output)
 {
+    public static TheoryData<string> Backends => TestStore.Backends;
+
+    public static TheoryData<string, int, bool> BackendsBatchesModes()
+    {
+        var data = new TheoryData<string, int, bool>();
+        foreach (string backend in TestStore.BackendNames)
+        {
+            foreach (var (batch, background) in new[] { (4096, true), (100, true), (7, true), (4096, false), (7, false) })
+            {
+                data.Add(backend, batch, background);
+            }
+        }
+        return data;
+    }
+
+    public static TheoryData<string, bool> BackendsAndModes()
+    {
+        var data = new TheoryData<string, bool>();
+        foreach (string backend in TestStore.BackendNames)
+        {
+            data.Add(backend, true);
+            data.Add(backend, false);
+        }
+        return data;
+    }
+
     private static readonly string[] Names = ["loss/train", "grad_norm", "mode/1", "accuracy/train"];
 
     /// <summary>A value that differs per (step, name) so misplaced rows are caught.</summary>
@@ -25,12 +54,17 @@ public class MetricStoreTests
     private static List<MetricRow> ByNameThenStep(IEnumerable<MetricRow> rows) =>
         rows.OrderBy(r => r.Name, StringComparer.Ordinal).ThenBy(r => r.Step).ToList();
 
-    [Fact]
-    public void WriterBuffersUntilTheBatchIsFullThenCommitsItAtOnce()
+    [Theory]
+    [MemberData(nameof(Backends))]
+    public void WriterBuffersUntilTheBatchIsFullThenCommitsItAtOnce(string backend)
     {
-        using var dir = new TempStoreDir();
-        using var store = RunStore.Open(dir.Path);
-        using var other = RunStore.Open(dir.Path); // a second connection, as `gradscope show` would be
+        using var ts = TestStore.Create(backend, output);
+        if (ts is null)
+        {
+            return;
+        }
+        using var store = ts.Open();
+        using var other = ts.Open(); // a second connection, as `gradscope show` would be
         var run = store.CreateRun("buffer", "{}", 1, "float64");
         using (var w = store.OpenMetricWriter(run.Id, batchSize: 100, background: false))
         {
@@ -55,12 +89,17 @@ public class MetricStoreTests
         Assert.Equal(Enumerable.Range(0, 137).Select(i => (double)i), other.ReadMetrics(run.Id).Select(r => r.Value));
     }
 
-    [Fact]
-    public void WriterFlushesOnItsIntervalSoWatchersSeeProgress()
+    [Theory]
+    [MemberData(nameof(Backends))]
+    public void WriterFlushesOnItsIntervalSoWatchersSeeProgress(string backend)
     {
-        using var dir = new TempStoreDir();
-        using var store = RunStore.Open(dir.Path);
-        using var other = RunStore.Open(dir.Path);
+        using var ts = TestStore.Create(backend, output);
+        if (ts is null)
+        {
+            return;
+        }
+        using var store = ts.Open();
+        using var other = ts.Open();
         var run = store.CreateRun("interval", "{}", 1, "float64");
         using var w = store.OpenMetricWriter(run.Id, background: false);
         w.FlushInterval = TimeSpan.Zero; // the clock is consulted every 256 rows
@@ -85,15 +124,15 @@ public class MetricStoreTests
     }
 
     [Theory]
-    [InlineData(4096, true)]
-    [InlineData(100, true)]
-    [InlineData(7, true)]
-    [InlineData(4096, false)]
-    [InlineData(7, false)]
-    public void MetricsReadBackByNameThenStepWithOptionalNameFilter(int batchSize, bool background)
+    [MemberData(nameof(BackendsBatchesModes))]
+    public void MetricsReadBackByNameThenStepWithOptionalNameFilter(string backend, int batchSize, bool background)
     {
-        using var dir = new TempStoreDir();
-        using var store = RunStore.Open(dir.Path);
+        using var ts = TestStore.Create(backend, output);
+        if (ts is null)
+        {
+            return;
+        }
+        using var store = ts.Open();
         var run = store.CreateRun("order", "{}", 1, "float64");
         var noise = store.CreateRun("other", "{}", 2, "float64");
         var rows = StepMajorRows(0, 250);
@@ -118,12 +157,17 @@ public class MetricStoreTests
         Assert.Equal(["loss/train"], store.MetricNames(noise.Id));
     }
 
-    [Fact]
-    public void BackgroundWriterCommitsEverythingByFlushAndCountsIt()
+    [Theory]
+    [MemberData(nameof(Backends))]
+    public void BackgroundWriterCommitsEverythingByFlushAndCountsIt(string backend)
     {
-        using var dir = new TempStoreDir();
-        using var store = RunStore.Open(dir.Path);
-        using var other = RunStore.Open(dir.Path);
+        using var ts = TestStore.Create(backend, output);
+        if (ts is null)
+        {
+            return;
+        }
+        using var store = ts.Open();
+        using var other = ts.Open();
         var run = store.CreateRun("background", "{}", 1, "float64");
         using var w = store.OpenMetricWriter(run.Id, batchSize: 64);
         var rows = StepMajorRows(0, 999); // 4,000 rows: 62 full batches through the bounded queue, and a tail
@@ -140,23 +184,20 @@ public class MetricStoreTests
     }
 
     [Theory]
-    [InlineData(true)]
-    [InlineData(false)]
-    public void WriteFailuresSurfaceOnTheTrainingThreadAndBreakTheWriter(bool background)
+    [MemberData(nameof(BackendsAndModes))]
+    public void WriteFailuresSurfaceOnTheTrainingThreadAndBreakTheWriter(string backend, bool background)
     {
-        using var dir = new TempStoreDir();
-        using var store = RunStore.Open(dir.Path);
+        using var ts = TestStore.Create(backend, output);
+        if (ts is null)
+        {
+            return;
+        }
+        using var store = ts.Open();
         var run = store.CreateRun("broken", "{}", 1, "float64");
         var w = store.OpenMetricWriter(run.Id, batchSize: 8, background: background);
         w.Append(0, 0, "x", 1);
         w.Flush();
-        using (var vandal = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={Path.Combine(dir.Path, RunStore.DatabaseFileName)};Pooling=False"))
-        {
-            vandal.Open();
-            using var cmd = vandal.CreateCommand();
-            cmd.CommandText = "DROP TABLE metrics";
-            cmd.ExecuteNonQuery();
-        }
+        ts.Execute("DROP TABLE metrics");
         for (int i = 1; i <= 7; i++)
         {
             w.Append(i, i, "x", i);
@@ -164,31 +205,30 @@ public class MetricStoreTests
         if (background)
         {
             w.Append(8, 8, "x", 8); // hands the batch to the background thread, which fails
-            Assert.Throws<Microsoft.Data.Sqlite.SqliteException>(() => w.Flush());
+            Assert.ThrowsAny<DbException>(() => w.Flush());
         }
         else
         {
-            Assert.Throws<Microsoft.Data.Sqlite.SqliteException>(() => w.Append(8, 8, "x", 8));
+            Assert.ThrowsAny<DbException>(() => w.Append(8, 8, "x", 8));
         }
-        Assert.Throws<Microsoft.Data.Sqlite.SqliteException>(() => w.Append(9, 9, "x", 9));
-        Assert.Throws<Microsoft.Data.Sqlite.SqliteException>(() => w.Dispose());
+        Assert.ThrowsAny<DbException>(() => w.Append(9, 9, "x", 9));
+        Assert.ThrowsAny<DbException>(() => w.Dispose());
         Assert.Throws<ObjectDisposedException>(() => w.Append(9, 9, "x", 9));
     }
 
-    [Fact]
-    public void AFailedBatchLeavesNoPartOfItBehind()
+    [Theory]
+    [MemberData(nameof(Backends))]
+    public void AFailedBatchLeavesNoPartOfItBehind(string backend)
     {
-        using var dir = new TempStoreDir();
-        using var store = RunStore.Open(dir.Path);
-        using var other = RunStore.Open(dir.Path);
-        var run = store.CreateRun("atomic", "{}", 1, "float64");
-        using (var c = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={Path.Combine(dir.Path, RunStore.DatabaseFileName)};Pooling=False"))
+        using var ts = TestStore.Create(backend, output);
+        if (ts is null)
         {
-            c.Open();
-            using var cmd = c.CreateCommand();
-            cmd.CommandText = "CREATE TRIGGER fail_at_5 BEFORE INSERT ON metrics WHEN NEW.step = 5 BEGIN SELECT RAISE(ABORT, 'boom'); END";
-            cmd.ExecuteNonQuery();
+            return;
         }
+        using var store = ts.Open();
+        using var other = ts.Open();
+        var run = store.CreateRun("atomic", "{}", 1, "float64");
+        ts.FailInsertsAtStep(5);
         var w = store.OpenMetricWriter(run.Id, batchSize: 4, background: false);
         for (int i = 0; i < 4; i++)
         {
@@ -197,22 +237,27 @@ public class MetricStoreTests
         w.Append(4, 4, "x", 4);
         w.Append(5, 5, "x", 5);
         w.Append(6, 6, "x", 6);
-        var e = Assert.Throws<Microsoft.Data.Sqlite.SqliteException>(() => w.Append(7, 7, "x", 7));
+        var e = Assert.ThrowsAny<DbException>(() => w.Append(7, 7, "x", 7));
         Assert.Contains("boom", e.Message);
         Assert.Equal([0L, 1, 2, 3], other.ReadMetrics(run.Id).Select(r => r.Step)); // not step 4
         Assert.ThrowsAny<Exception>(() => w.Dispose());
     }
 
-    [Fact]
-    public void NonFiniteAndExtremeDoublesRoundTrip()
+    [Theory]
+    [MemberData(nameof(Backends))]
+    public void NonFiniteAndExtremeDoublesRoundTrip(string backend)
     {
         double[] specials =
         [
             double.NaN, double.PositiveInfinity, double.NegativeInfinity, double.MaxValue, double.MinValue,
             double.Epsilon, -double.Epsilon, 2.2250738585072014e-308, 0.1 + 0.2, 1e300, -1.0 / 3, 0.0,
         ];
-        using var dir = new TempStoreDir();
-        using var store = RunStore.Open(dir.Path);
+        using var ts = TestStore.Create(backend, output);
+        if (ts is null)
+        {
+            return;
+        }
+        using var store = ts.Open();
         var run = store.CreateRun("specials", "{}", 1, "float64");
         using (var w = store.OpenMetricWriter(run.Id))
         {
@@ -231,11 +276,16 @@ public class MetricStoreTests
         }
     }
 
-    [Fact]
-    public void DeleteMetricsAfterLetsAResumedRunContinueWithoutDuplicates()
+    [Theory]
+    [MemberData(nameof(Backends))]
+    public void DeleteMetricsAfterLetsAResumedRunContinueWithoutDuplicates(string backend)
     {
-        using var dir = new TempStoreDir();
-        using var store = RunStore.Open(dir.Path);
+        using var ts = TestStore.Create(backend, output);
+        if (ts is null)
+        {
+            return;
+        }
+        using var store = ts.Open();
         var run = store.CreateRun("resume", "{}", 1, "float64");
         var bystander = store.CreateRun("bystander", "{}", 1, "float64");
         var all = StepMajorRows(0, 99);
@@ -279,11 +329,16 @@ public class MetricStoreTests
         Assert.Throws<StoreException>(() => store.DeleteMetricsAfter("20990101-000000-nope-0000", 0));
     }
 
-    [Fact]
-    public void VectorsRoundTripIncludingNonFiniteEntries()
+    [Theory]
+    [MemberData(nameof(Backends))]
+    public void VectorsRoundTripIncludingNonFiniteEntries(string backend)
     {
-        using var dir = new TempStoreDir();
-        using var store = RunStore.Open(dir.Path);
+        using var ts = TestStore.Create(backend, output);
+        if (ts is null)
+        {
+            return;
+        }
+        using var store = ts.Open();
         var run = store.CreateRun("vectors", "{}", 1, "float64");
         double[] density = [0.25, double.NaN, double.PositiveInfinity, double.NegativeInfinity, 1e-310, 0.1 + 0.2];
         store.AppendVector(run.Id, 20, 0.2, "hessian/density", density);
@@ -311,11 +366,16 @@ public class MetricStoreTests
         Assert.Throws<StoreException>(() => StoreValues.VectorFromJson("""[1, "bogus"]"""));
     }
 
-    [Fact]
-    public void DisposedWriterRefusesRows()
+    [Theory]
+    [MemberData(nameof(Backends))]
+    public void DisposedWriterRefusesRows(string backend)
     {
-        using var dir = new TempStoreDir();
-        using var store = RunStore.Open(dir.Path);
+        using var ts = TestStore.Create(backend, output);
+        if (ts is null)
+        {
+            return;
+        }
+        using var store = ts.Open();
         var run = store.CreateRun("w", "{}", 1, "float64");
         var w = store.OpenMetricWriter(run.Id);
         w.Dispose();

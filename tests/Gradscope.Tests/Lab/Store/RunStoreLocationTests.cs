@@ -20,12 +20,11 @@ public class RunStoreLocationTests
     [Theory]
     [InlineData("postgres://gs@db.example:5432/lab")]
     [InlineData("PostgreSQL://gs:hunter2@localhost/lab")]
-    public void PostgresUrlsAreRecognisedAndRefusedClearlyForNow(string url)
+    public void PostgresUrlsAreRecognised(string url)
     {
         Assert.True(RunStore.IsPostgresUrl(url));
-        var e = Assert.Throws<StoreException>(() => RunStore.Open(url));
-        Assert.Contains("PostgreSQL stores arrive with sweeps (issue 6)", e.Message);
-        Assert.DoesNotContain("hunter2", e.Message);
+        Assert.False(RunStore.IsPostgresUrl("/srv/postgres/runs"));
+        Assert.False(RunStore.IsPostgresUrl("mysql://x/y"));
     }
 
     [Fact]
@@ -50,6 +49,8 @@ public class RunStoreLocationTests
         Assert.Equal("postgres://u:***@h:5432/d", RunStore.RedactPassword("postgres://u:pw@h:5432/d"));
         Assert.Equal("postgres://u@h:5432/d", RunStore.RedactPassword("postgres://u@h:5432/d"));
         Assert.Equal("./runs", RunStore.RedactPassword("./runs"));
+        Assert.Equal("postgres://u:***@h/d?password=***&schema=s", RunStore.RedactPassword("postgres://u:p@ss@h/d?password=x&schema=s"));
+        Assert.Equal("postgres://u@h/d?schema=a:b@c", RunStore.RedactPassword("postgres://u@h/d?schema=a:b@c"));
     }
 
     [Fact]

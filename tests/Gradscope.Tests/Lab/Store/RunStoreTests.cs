@@ -1,15 +1,24 @@
 using System.Text.Json;
 using Gradscope.Lab.Store;
+using Xunit.Abstractions;
 
 namespace Gradscope.Tests.Lab.Store;
 
-public class RunStoreTests
+/// <summary>The run-store contract, on SQLite and on PostgreSQL (when a test server is configured; see <see cref="TestStore"/>).</summary>
+public class RunStoreTests(ITestOutputHelper output)
 {
-    [Fact]
-    public void CreateRunStoresEverythingAndMakesItsFolder()
+    public static TheoryData<string> Backends => TestStore.Backends;
+
+    [Theory]
+    [MemberData(nameof(Backends))]
+    public void CreateRunStoresEverythingAndMakesItsFolder(string backend)
     {
-        using var dir = new TempStoreDir();
-        using var store = RunStore.Open(dir.Path);
+        using var ts = TestStore.Create(backend, output);
+        if (ts is null)
+        {
+            return;
+        }
+        using var store = ts.Open();
         const string spec = """{"name":"saxe two-layer","seed":7,"model":{"widths":[8,8,8]}}""";
         var before = DateTimeOffset.UtcNow.AddSeconds(-1);
         var run = store.CreateRun("saxe two-layer", spec, -7, "float64");
@@ -25,17 +34,23 @@ public class RunStoreTests
         Assert.Equal(0, run.StepsDone);
         Assert.Null(run.Error);
         Assert.Null(run.SummaryJson);
-        Assert.Equal(Path.Combine(Path.GetFullPath(dir.Path), run.Id), run.Directory);
+        Assert.Equal(Path.Combine(ts.FilesRoot, run.Id), run.Directory);
+        Assert.Equal(ts.FilesRoot, store.FilesRoot);
         Assert.True(Directory.Exists(run.Directory));
         Assert.Equal(run.Directory, store.RunDirectory(run.Id));
         Assert.Equal(run, store.GetRun(run.Id));
     }
 
-    [Fact]
-    public void InvalidArgumentsAreRejectedBeforeAnythingIsWritten()
+    [Theory]
+    [MemberData(nameof(Backends))]
+    public void InvalidArgumentsAreRejectedBeforeAnythingIsWritten(string backend)
     {
-        using var dir = new TempStoreDir();
-        using var store = RunStore.Open(dir.Path);
+        using var ts = TestStore.Create(backend, output);
+        if (ts is null)
+        {
+            return;
+        }
+        using var store = ts.Open();
         Assert.Throws<ArgumentException>(() => store.CreateRun("x", "{not json", 1, "float64"));
         Assert.Throws<ArgumentException>(() => store.CreateRun("x", "{}", 1, ""));
         Assert.Empty(store.ListRuns());
@@ -47,12 +62,17 @@ public class RunStoreTests
         Assert.Throws<StoreException>(() => store.RunDirectory("../escape"));
     }
 
-    [Fact]
-    public void LifecycleTimestampsAndResumeKeepTheFirstStart()
+    [Theory]
+    [MemberData(nameof(Backends))]
+    public void LifecycleTimestampsAndResumeKeepTheFirstStart(string backend)
     {
-        using var dir = new TempStoreDir();
+        using var ts = TestStore.Create(backend, output);
+        if (ts is null)
+        {
+            return;
+        }
         var clock = new ManualClock(new DateTimeOffset(2026, 11, 23, 18, 15, 2, 123, TimeSpan.Zero));
-        using var store = RunStore.Open(dir.Path);
+        using var store = ts.Open();
         ((SqlRunStore)store).Clock = clock;
         var run = store.CreateRun("life", "{}", 3, "float32");
         Assert.StartsWith("20261123-181502-life-", run.Id);
@@ -86,11 +106,16 @@ public class RunStoreTests
         Assert.Equal((RunStatus.Failed, "boom"), (store.GetRun(run.Id)!.Status, store.GetRun(run.Id)!.Error));
     }
 
-    [Fact]
-    public void EveryStatusRoundTripsByName()
+    [Theory]
+    [MemberData(nameof(Backends))]
+    public void EveryStatusRoundTripsByName(string backend)
     {
-        using var dir = new TempStoreDir();
-        using var store = RunStore.Open(dir.Path);
+        using var ts = TestStore.Create(backend, output);
+        if (ts is null)
+        {
+            return;
+        }
+        using var store = ts.Open();
         var run = store.CreateRun("s", "{}", 0, "float64");
         foreach (var status in Enum.GetValues<RunStatus>())
         {
@@ -103,12 +128,17 @@ public class RunStoreTests
             Enum.GetValues<RunStatus>().Select(s => s.ToName()).ToArray());
     }
 
-    [Fact]
-    public void GetRunAcceptsExactIdUniquePrefixAndLast()
+    [Theory]
+    [MemberData(nameof(Backends))]
+    public void GetRunAcceptsExactIdUniquePrefixAndLast(string backend)
     {
-        using var dir = new TempStoreDir();
+        using var ts = TestStore.Create(backend, output);
+        if (ts is null)
+        {
+            return;
+        }
         var clock = new ManualClock(new DateTimeOffset(2026, 3, 1, 12, 0, 0, TimeSpan.Zero));
-        using var store = RunStore.Open(dir.Path);
+        using var store = ts.Open();
         var sql = (SqlRunStore)store;
         sql.Clock = clock;
         var suffixes = new Queue<int>([0xa111, 0xa222, 0xb333]);
@@ -133,19 +163,29 @@ public class RunStoreTests
         Assert.Equal([r1.Id, r2.Id, r3.Id], store.ListRuns().Select(r => r.Id).ToArray());
     }
 
-    [Fact]
-    public void LastOnAnEmptyStoreIsNull()
+    [Theory]
+    [MemberData(nameof(Backends))]
+    public void LastOnAnEmptyStoreIsNull(string backend)
     {
-        using var dir = new TempStoreDir();
-        using var store = RunStore.Open(dir.Path);
+        using var ts = TestStore.Create(backend, output);
+        if (ts is null)
+        {
+            return;
+        }
+        using var store = ts.Open();
         Assert.Null(store.GetRun("last"));
     }
 
-    [Fact]
-    public void IdCollisionsAreRetriedWithAFreshSuffix()
+    [Theory]
+    [MemberData(nameof(Backends))]
+    public void IdCollisionsAreRetriedWithAFreshSuffix(string backend)
     {
-        using var dir = new TempStoreDir();
-        using var store = RunStore.Open(dir.Path);
+        using var ts = TestStore.Create(backend, output);
+        if (ts is null)
+        {
+            return;
+        }
+        using var store = ts.Open();
         var sql = (SqlRunStore)store;
         sql.Clock = new ManualClock(new DateTimeOffset(2026, 11, 23, 18, 15, 2, TimeSpan.Zero));
         var suffixes = new Queue<int>([0x7f3a, 0x7f3a, 0x7f3a, 0x0001]);
@@ -161,11 +201,16 @@ public class RunStoreTests
         Assert.ThrowsAny<System.Data.Common.DbException>(() => store.CreateRun("saxe", "{}", 1, "float64"));
     }
 
-    [Fact]
-    public void DeleteRunRemovesRowMetricsAndFolder()
+    [Theory]
+    [MemberData(nameof(Backends))]
+    public void DeleteRunRemovesRowMetricsAndFolder(string backend)
     {
-        using var dir = new TempStoreDir();
-        using var store = RunStore.Open(dir.Path);
+        using var ts = TestStore.Create(backend, output);
+        if (ts is null)
+        {
+            return;
+        }
+        using var store = ts.Open();
         var keep = store.CreateRun("keep", "{}", 1, "float64");
         var gone = store.CreateRun("gone", "{}", 1, "float64");
         foreach (var run in new[] { keep, gone })
@@ -185,11 +230,16 @@ public class RunStoreTests
         Assert.Single(store.ReadVectors(keep.Id));
     }
 
-    [Fact]
-    public void DisposedStoreRefusesWork()
+    [Theory]
+    [MemberData(nameof(Backends))]
+    public void DisposedStoreRefusesWork(string backend)
     {
-        using var dir = new TempStoreDir();
-        var store = RunStore.Open(dir.Path);
+        using var ts = TestStore.Create(backend, output);
+        if (ts is null)
+        {
+            return;
+        }
+        var store = ts.Open();
         store.Dispose();
         store.Dispose();
         Assert.Throws<ObjectDisposedException>(() => store.ListRuns());

@@ -1,20 +1,28 @@
 using Gradscope.Lab.Store;
+using Xunit.Abstractions;
 
 namespace Gradscope.Tests.Lab.Store;
 
-public class StoreConcurrencyTests
+public class StoreConcurrencyTests(ITestOutputHelper output)
 {
+    public static TheoryData<string> Backends => TestStore.Backends;
+
     /// <summary>
     /// Four writers, each with its own connection (as the sweep's worker processes will have),
     /// open a brand-new store at the same moment (racing the migrations), create runs, and
     /// commit many small metric batches and status updates at once. Nothing may fail with
-    /// "database is locked", and every row must arrive exactly once.
+    /// "database is locked" (SQLite) or a failed migration race (PostgreSQL), and every row must arrive exactly once.
     /// </summary>
-    [Fact]
-    public void FourWritersShareOneStoreWithoutLockFailuresOrLostRows()
+    [Theory]
+    [MemberData(nameof(Backends))]
+    public void FourWritersShareOneStoreWithoutLockFailuresOrLostRows(string backend)
     {
         const int writers = 4, runsPerWriter = 3, steps = 1500, batch = 128;
-        using var dir = new TempStoreDir();
+        using var ts = TestStore.Create(backend, output);
+        if (ts is null)
+        {
+            return;
+        }
         using var start = new Barrier(writers);
         var ids = new List<string>[writers];
         var errors = new List<Exception>();
@@ -24,7 +32,7 @@ public class StoreConcurrencyTests
             {
                 ids[t] = [];
                 start.SignalAndWait();
-                using var store = RunStore.Open(dir.Path);
+                using var store = ts.Open();
                 for (int k = 0; k < runsPerWriter; k++)
                 {
                     var run = store.CreateRun($"worker-{t}", "{}", t * 100 + k, "float64");
@@ -59,7 +67,7 @@ public class StoreConcurrencyTests
         threads.ForEach(th => th.Join());
         Assert.Empty(errors);
 
-        using var check = RunStore.Open(dir.Path);
+        using var check = ts.Open();
         var runs = check.ListRuns();
         Assert.Equal(writers * runsPerWriter, runs.Count);
         Assert.Equal(runs.Count, runs.Select(r => r.Id).Distinct().Count());
