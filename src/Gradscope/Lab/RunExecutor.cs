@@ -29,8 +29,9 @@ public static class RunExecutor
     /// </summary>
     public const string FaultKillAtStepVariable = "GRADSCOPE_FAULT_KILL_AT_STEP";
 
-    public static RunInfo Run(ExperimentSpec spec, IRunStore store, RunProgress? progress = null, CancellationToken cancel = default) =>
-        spec.DType == DType.Float32 ? Run<float>(spec, store, progress, cancel) : Run<double>(spec, store, progress, cancel);
+    /// <param name="created">Called once the run exists in the store, before training starts (a sweep worker records the run id then, so a re-claimed trial resumes it).</param>
+    public static RunInfo Run(ExperimentSpec spec, IRunStore store, RunProgress? progress = null, CancellationToken cancel = default, Action<RunInfo>? created = null) =>
+        spec.DType == DType.Float32 ? Run<float>(spec, store, progress, cancel, created) : Run<double>(spec, store, progress, cancel, created);
 
     public static RunInfo Resume(string runIdOrPrefix, IRunStore store, RunProgress? progress = null, CancellationToken cancel = default)
     {
@@ -43,10 +44,11 @@ public static class RunExecutor
         return spec.DType == DType.Float32 ? Resume<float>(info, spec, store, progress, cancel) : Resume<double>(info, spec, store, progress, cancel);
     }
 
-    private static RunInfo Run<T>(ExperimentSpec spec, IRunStore store, RunProgress? progress, CancellationToken cancel) where T : unmanaged, IFloatingPointIeee754<T>
+    private static RunInfo Run<T>(ExperimentSpec spec, IRunStore store, RunProgress? progress, CancellationToken cancel, Action<RunInfo>? created) where T : unmanaged, IFloatingPointIeee754<T>
     {
         var exp = ExperimentBuilder.Build<T>(spec);
         var info = store.CreateRun(spec.Name, SpecLoader.ToJson(spec), spec.Seed, SpecNames.Kebab(spec.DType));
+        created?.Invoke(info);
         return Execute(exp, info, exp.Start(), store, progress, cancel);
     }
 

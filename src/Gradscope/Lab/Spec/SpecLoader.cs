@@ -47,6 +47,14 @@ public static class SpecLoader
         return SpecJson.Write(spec);
     }
 
+    /// <summary>A run spec from an already-read tree (a sweep's <c>base</c>), with overrides (the sweep's axis values).</summary>
+    internal static ExperimentSpec FromTree(SpecNode tree, string? origin, string? baseDirectory, IEnumerable<string> overrides)
+    {
+        var errors = new List<SpecError>();
+        var t = SpecOverrides.Apply(tree.DeepClone(), overrides, errors);
+        return Finish(t, errors, origin, baseDirectory);
+    }
+
     private static ExperimentSpec Load(string text, string? formatHint, string? origin, string? baseDirectory, IEnumerable<string>? overrides)
     {
         var errors = new List<SpecError>();
@@ -65,6 +73,11 @@ public static class SpecLoader
         {
             tree = SpecOverrides.Apply(tree!, overrideList, errors);
         }
+        return Finish(tree!, errors, origin, baseDirectory);
+    }
+
+    private static ExperimentSpec Finish(SpecNode tree, List<SpecError> errors, string? origin, string? baseDirectory)
+    {
         var binder = new SpecBinder(baseDirectory is null ? null : Path.GetFullPath(baseDirectory), errors);
         var spec = binder.Bind(tree);
         if (spec is not null)
