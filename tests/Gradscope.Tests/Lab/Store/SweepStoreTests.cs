@@ -82,6 +82,32 @@ public class SweepStoreTests(ITestOutputHelper output)
         Assert.Null(store.GetSweep("x")); // nothing half-made
     }
 
+    /// <summary>A store made before sweeps existed (schema version 1) gains them on opening, keeping its runs.</summary>
+    [Theory]
+    [MemberData(nameof(Backends))]
+    public void AVersionOneStoreIsMigratedToSweeps(string backend)
+    {
+        using var ts = TestStore.Create(backend, output);
+        if (ts is null)
+        {
+            return;
+        }
+        string runId;
+        using (var store = ts.Open())
+        {
+            runId = store.CreateRun("old", "{}", 1, "float64").Id;
+        }
+        ts.Execute("DROP TABLE trials");
+        ts.Execute("DROP TABLE sweeps");
+        ts.Execute("DELETE FROM schema_version WHERE version >= 2");
+        using (var store = ts.Open())
+        {
+            Assert.Equal(StoreMigrations.LatestVersion, ((SqlRunStore)store).SchemaVersion);
+            Assert.NotNull(store.GetRun(runId));
+            Assert.Equal(2, store.CreateSweep("after upgrade", "{}", Axes(2)).Queued);
+        }
+    }
+
     [Theory]
     [MemberData(nameof(Backends))]
     public void GetAndListSweepsCountTrialsByStatus(string backend)
