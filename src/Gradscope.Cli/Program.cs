@@ -65,6 +65,9 @@ public static class Program
         root.Subcommands.Add(GalleryCommand.Create());
         root.Subcommands.Add(SchemaCommand.Create());
         root.Subcommands.Add(HessianCommand.Create());
+        root.Subcommands.Add(SweepCommands.Sweep());
+        root.Subcommands.Add(SweepCommands.Worker());
+        root.Subcommands.Add(SweepCommands.Summary());
         root.Subcommands.Add(BenchCommand.Create());
         return root;
     }
