@@ -181,13 +181,25 @@ internal sealed class PostgresRunStore : SqlRunStore
     protected override void CreateVersionTable() => InTransaction(tx =>
     {
         LockForMigration(tx);
+        // Look before creating: CREATE ... IF NOT EXISTS still needs the CREATE privilege, and a user
+        // that may only read and write an existing store should be able to open it.
         if (Target.Schema is { } schema)
         {
-            using var create = Command($"CREATE SCHEMA IF NOT EXISTS {schema}", tx); // validated identifier
+            using var exists = Command("SELECT COUNT(*) FROM pg_namespace WHERE nspname = @schema", tx);
+            Add(exists, "@schema", schema);
+            if (Convert.ToInt64(exists.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture) == 0)
+            {
+                using var create = Command($"CREATE SCHEMA {schema}", tx); // a validated identifier
+                create.ExecuteNonQuery();
+            }
+        }
+        using var table = Command("SELECT to_regclass('schema_version') IS NULL", tx);
+        if (table.ExecuteScalar() is true)
+        {
+            using var create = Command(StoreMigrations.CreateVersionTable, tx);
             create.ExecuteNonQuery();
         }
-        using var table = Command(StoreMigrations.CreateVersionTable, tx);
-        return table.ExecuteNonQuery();
+        return 0;
     });
 
     protected override void LockForMigration(DbTransaction tx)

@@ -58,7 +58,7 @@ internal abstract partial class SqlRunStore : IRunStore
     /// </summary>
     protected virtual bool CommitOutcomeUnknown(DbException error) => false;
 
-    /// <summary>Called before a transient failure is retried: a network store reopens a lost connection here.</summary>
+    /// <summary>Called before every attempt of a database operation: a network store reopens a lost connection here (cheap when it is open).</summary>
     protected virtual void Recover()
     {
     }
@@ -528,6 +528,7 @@ internal abstract partial class SqlRunStore : IRunStore
         {
             try
             {
+                Recover(); // a connection lost earlier (PostgreSQL) is reopened before anything is tried on it
                 return work();
             }
             catch (DbException e) when (IsTransient(e) && attempt < MaxAttempts)
@@ -535,7 +536,6 @@ internal abstract partial class SqlRunStore : IRunStore
                 // 25 ms, 50 ms, ... capped at 2 s, with jitter so that competing writers spread out.
                 int ms = (int)Math.Min(2000, 25 * Math.Pow(2, attempt - 1));
                 Thread.Sleep(ms / 2 + System.Random.Shared.Next(ms / 2 + 1));
-                Recover();
             }
         }
     }

@@ -216,9 +216,21 @@ public class MetricStoreTests(ITestOutputHelper output)
         Assert.Throws<ObjectDisposedException>(() => w.Append(9, 9, "x", 9));
     }
 
+    public static TheoryData<string, int> BackendsAndSmallLargeBatches()
+    {
+        // PostgreSQL writes a batch of 4 by INSERT, one of 100 by COPY.
+        var data = new TheoryData<string, int>();
+        foreach (string backend in TestStore.BackendNames)
+        {
+            data.Add(backend, 4);
+            data.Add(backend, 100);
+        }
+        return data;
+    }
+
     [Theory]
-    [MemberData(nameof(Backends))]
-    public void AFailedBatchLeavesNoPartOfItBehind(string backend)
+    [MemberData(nameof(BackendsAndSmallLargeBatches))]
+    public void AFailedBatchLeavesNoPartOfItBehind(string backend, int batch)
     {
         using var ts = TestStore.Create(backend, output);
         if (ts is null)
@@ -228,18 +240,19 @@ public class MetricStoreTests(ITestOutputHelper output)
         using var store = ts.Open();
         using var other = ts.Open();
         var run = store.CreateRun("atomic", "{}", 1, "float64");
-        ts.FailInsertsAtStep(5);
-        var w = store.OpenMetricWriter(run.Id, batchSize: 4, background: false);
-        for (int i = 0; i < 4; i++)
+        ts.FailInsertsAtStep(batch + 1);
+        var w = store.OpenMetricWriter(run.Id, batchSize: batch, background: false);
+        for (int i = 0; i < batch; i++)
         {
-            w.Append(i, i, "x", i); // steps 0..3 commit
+            w.Append(i, i, "x", i); // the first batch commits
         }
-        w.Append(4, 4, "x", 4);
-        w.Append(5, 5, "x", 5);
-        w.Append(6, 6, "x", 6);
-        var e = Assert.ThrowsAny<DbException>(() => w.Append(7, 7, "x", 7));
+        for (int i = batch; i < 2 * batch - 1; i++)
+        {
+            w.Append(i, i, "x", i);
+        }
+        var e = Assert.ThrowsAny<DbException>(() => w.Append(2 * batch - 1, 0, "x", 0)); // the second batch hits the failing row
         Assert.Contains("boom", e.Message);
-        Assert.Equal([0L, 1, 2, 3], other.ReadMetrics(run.Id).Select(r => r.Step)); // not step 4
+        Assert.Equal(Enumerable.Range(0, batch).Select(i => (long)i), other.ReadMetrics(run.Id).Select(r => r.Step)); // not step `batch`
         Assert.ThrowsAny<Exception>(() => w.Dispose());
     }
 

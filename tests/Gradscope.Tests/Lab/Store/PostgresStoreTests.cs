@@ -169,6 +169,46 @@ public partial class PostgresStoreTests(ITestOutputHelper output)
         Assert.Equal((long)StoreMigrations.Scripts.Count, versions.ExecuteScalar());
     }
 
+    /// <summary>
+    /// Workers may connect as a user that can only read and write an existing store (no CREATE):
+    /// opening a migrated store works; a store it would have to create is a clear StoreException.
+    /// </summary>
+    [Fact]
+    public void AUserWithoutCreateRightsUsesAnExistingStoreButCannotMakeOne()
+    {
+        using var ts = TestStore.Create("postgres", output);
+        if (ts is null)
+        {
+            return;
+        }
+        string schema = PostgresLocation.Parse(ts.Location).Schema!;
+        string role = "gs_rw_" + Guid.NewGuid().ToString("N")[..10];
+        ts.Open().Dispose();
+        ts.Execute($"CREATE ROLE {role} LOGIN PASSWORD 'rw-secret'");
+        try
+        {
+            ts.Execute($"GRANT USAGE ON SCHEMA {schema} TO {role}; GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA {schema} TO {role}");
+            string asRole = Regex.Replace(ts.Location, "://([^:@/]+)(:[^@]*)?@", $"://{role}:rw-secret@");
+            using (var store = RunStore.Open(asRole))
+            {
+                var run = store.CreateRun("restricted", "{}", 1, "float64");
+                using (var w = store.OpenMetricWriter(run.Id))
+                {
+                    w.Append(0, 0, "x", 1);
+                }
+                store.CreateSweep("restricted", "{}", ["{}"]);
+                Assert.NotNull(store.ClaimTrial(null, "w", TimeSpan.FromMinutes(1)));
+            }
+            string fresh = Regex.Replace(asRole, "schema=[a-z0-9_]+", "schema=" + schema + "_new");
+            var e = Assert.Throws<StoreException>(() => RunStore.Open(fresh));
+            Assert.Contains("may not create", e.Message);
+        }
+        finally
+        {
+            ts.Execute($"DROP OWNED BY {role}; DROP ROLE {role}");
+        }
+    }
+
     [Fact]
     public void StoresInDifferentSchemasOfOneDatabaseAreSeparate()
     {
