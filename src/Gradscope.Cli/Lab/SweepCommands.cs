@@ -34,30 +34,8 @@ internal static class SweepCommands
                 throw new BadInputException("--workers and --lease-seconds must be >= 1");
             }
             var path = p.GetValue(file)!;
-            var spec = SweepLoader.LoadFile(path);
-            var trials = SweepPlan.Expand(spec);
-            if (spec.Ensemble == EnsembleMode.On && EnsemblePlan.CanBatch(trials.Select(t => t.Spec).ToList()) is { Ok: false } no)
-            {
-                throw new BadInputException($"ensemble: on, but the trials cannot run as one replica batch: {no.Reason}");
-            }
-            var location = RunStore.ResolveLocation(p.GetValue(store));
-            using var st = RunStore.Open(location);
-            var sweeps = (ISweepStore)st;
-            var info = sweeps.CreateSweep(spec.Name, StoredSweep.ToJson(spec, Path.GetExtension(path)), trials.Select(SweepWorker.AxesJson).ToArray(), p.GetValue(retry));
-            stderr.WriteLine($"gradscope sweep {info.Id}: {info.Trials} trials ({info.Completed + info.Diverged} done, {info.Failed} failed, {info.Queued} queued) in {RunStore.RedactPassword(st.Location)}");
-            if (!p.GetValue(enqueueOnly))
-            {
-                var leaseTime = TimeSpan.FromSeconds(p.GetValue(lease));
-                if (spec.Ensemble != EnsembleMode.Off)
-                {
-                    SweepEnsemble.Run(st, info.Id, trials, WorkerId(0), leaseTime, stderr);
-                }
-                if (sweeps.GetSweep(info.Id) is { IsDone: false })
-                {
-                    RunWorkers(location, info.Id, p.GetValue(workers), p.GetValue(lease), stderr);
-                }
-                info = sweeps.GetSweep(info.Id)!;
-            }
+            var info = Execute(SweepLoader.LoadFile(path), Path.GetExtension(path), RunStore.ResolveLocation(p.GetValue(store)), p.GetValue(workers),
+                p.GetValue(enqueueOnly), p.GetValue(retry), p.GetValue(lease), stderr);
             if (p.GetValue(json))
             {
                 stdout.WriteLine(JsonSerializer.Serialize(new
@@ -79,6 +57,34 @@ internal static class SweepCommands
             return info.Failed > 0 && !p.GetValue(enqueueOnly) ? ExitCodes.InternalError : ExitCodes.Success;
         }));
         return cmd;
+    }
+
+    /// <summary>Queues the sweep's trials (idempotently) and, unless only enqueueing, runs them: replica batches first when allowed, then worker processes.</summary>
+    public static SweepInfo Execute(SweepSpec spec, string format, string location, int workers, bool enqueueOnly, bool retryFailed, int leaseSeconds, TextWriter stderr)
+    {
+        var trials = SweepPlan.Expand(spec);
+        if (spec.Ensemble == EnsembleMode.On && EnsemblePlan.CanBatch(trials.Select(t => t.Spec).ToList()) is { Ok: false } no)
+        {
+            throw new BadInputException($"ensemble: on, but the trials cannot run as one replica batch: {no.Reason}");
+        }
+        using var st = RunStore.Open(location);
+        var sweeps = (ISweepStore)st;
+        var info = sweeps.CreateSweep(spec.Name, StoredSweep.ToJson(spec, format), trials.Select(SweepWorker.AxesJson).ToArray(), retryFailed);
+        stderr.WriteLine($"gradscope sweep {info.Id}: {info.Trials} trials ({info.Completed + info.Diverged} done, {info.Failed} failed, {info.Queued} queued) in {RunStore.RedactPassword(st.Location)}");
+        if (enqueueOnly)
+        {
+            return info;
+        }
+        var lease = TimeSpan.FromSeconds(leaseSeconds);
+        if (spec.Ensemble != EnsembleMode.Off)
+        {
+            SweepEnsemble.Run(st, info.Id, trials, WorkerId(0), lease, stderr);
+        }
+        if (sweeps.GetSweep(info.Id) is { IsDone: false })
+        {
+            RunWorkers(location, info.Id, workers, leaseSeconds, stderr);
+        }
+        return sweeps.GetSweep(info.Id)!;
     }
 
     public static Command Worker()

@@ -23,7 +23,10 @@ internal static class SharpnessPlot
         "Solid: top Hessian eigenvalue (sharpness; preconditioned λ_max(P⁻¹H) for adaptive methods); dashed: the optimiser's stability threshold (2/η for GD, 38/η for Adam with β₁ = 0.9).";
 
     /// <summary>True for the names this plot draws (kept out of the fallback and overlay families).</summary>
-    public static bool Draws(string name) => Pairs.Contains(name) || name.StartsWith(LayerPrefix, StringComparison.Ordinal);
+    public static bool Draws(string name) => Pairs.Contains(name) || name == Ratio || name.StartsWith(LayerPrefix, StringComparison.Ordinal);
+
+    /// <summary>sharpness ÷ threshold: what the solid and dashed curves already show, so it gets no plot of its own.</summary>
+    public const string Ratio = "sharpness/ratio";
 
     public static ChartSpec? Build(MetricTable table, XAxisChoice axes)
     {

@@ -303,7 +303,7 @@ public static class SpecTable
                 (ProbeKind.ModeStrengths, "mode/1..k: u_k = u_kᵀ W_end v_k against the linear teacher's modes"),
                 (ProbeKind.Balancedness, "‖W_{l+1}ᵀW_{l+1} − W_l W_lᵀ‖_F for every pair of layers"),
                 (ProbeKind.Theory, "theory/...: the closed-form prediction where one exists (Saxe et al. mode dynamics)"),
-                (ProbeKind.Sharpness, "sharpness = λ_max of the loss Hessian (Lanczos, warm-started), with sharpness/threshold = the optimiser's stability limit (2/η for GD)"),
+                (ProbeKind.Sharpness, "sharpness = λ_max of the loss Hessian (Lanczos, warm-started), with sharpness/threshold = the optimiser's stability limit (2/η for GD) and sharpness/ratio = their quotient"),
                 (ProbeKind.HessianTrace, "hessian/trace (Hutchinson) and hessian/trace_stderr"),
                 (ProbeKind.HessianDensity, "the Hessian eigenvalue density by stochastic Lanczos quadrature, vectors hessian/density and hessian/density/grid"),
                 (ProbeKind.GradientSubspace, "subspace/overlap = ‖P_k g‖²/‖g‖², the gradient's share in the top-k Hessian eigenspace (Gur-Ari et al. 2018)"),

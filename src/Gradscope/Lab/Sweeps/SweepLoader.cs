@@ -203,8 +203,11 @@ public static class SweepLoader
         {
             var values = Enumerable.Range(0, Math.Max(count, 2)).Select(i =>
             {
-                double t = (double)i / (Math.Max(count, 2) - 1);
-                double v = kind == "linspace" ? ab[0] + t * (ab[1] - ab[0]) : Math.Exp(Math.Log(ab[0]) + t * (Math.Log(ab[1]) - Math.Log(ab[0])));
+                int last = Math.Max(count, 2) - 1;
+                double t = (double)i / last;
+                // The ends exactly as written (exp(log b) need not round back to b).
+                double v = i == 0 ? ab[0] : i == last ? ab[1]
+                    : kind == "linspace" ? ab[0] + t * (ab[1] - ab[0]) : Math.Exp(Math.Log(ab[0]) + t * (Math.Log(ab[1]) - Math.Log(ab[0])));
                 return v.ToString("R", CultureInfo.InvariantCulture);
             }).ToArray();
             return new SweepAxis(path, values);

@@ -11,8 +11,9 @@ namespace Gradscope.Probes.Curvature;
 /// <c>hessian/eig/1..k</c> (descending); with <c>bottom: k</c> the most negative eigenvalues
 /// <c>hessian/eig/min/1..k</c> (ascending); with <c>per_layer</c> the top eigenvalue of each
 /// layer's diagonal block, <c>sharpness/layers.{i}</c>. The stability threshold of the optimiser
-/// (2/η for GD; Cohen et al. 2021) is recorded beside it as <c>sharpness/threshold</c>, and the
-/// HVPs spent as <c>sharpness/hvps</c>.
+/// (2/η for GD; Cohen et al. 2021) is recorded beside it as <c>sharpness/threshold</c>, their ratio as
+/// <c>sharpness/ratio</c> (≥ 1: at or past the edge of stability; what a phase diagram colours), and
+/// the HVPs spent as <c>sharpness/hvps</c>.
 /// </summary>
 public sealed class SharpnessProbe<T>(CurvatureSettings settings, int? top = null, int? bottom = null, bool perLayer = false,
     Func<double, double?>? threshold = null) : IProbe<T> where T : unmanaged, IFloatingPointIeee754<T>
@@ -54,6 +55,7 @@ public sealed class SharpnessProbe<T>(CurvatureSettings settings, int? top = nul
         if (threshold?.Invoke(ctx.LearningRate) is double t)
         {
             sink.Write(ctx.Step, ctx.Time, "sharpness/threshold", t);
+            sink.Write(ctx.Step, ctx.Time, "sharpness/ratio", r.Values[0] / t);
         }
         sink.Write(ctx.Step, ctx.Time, "sharpness/hvps", op.Applications);
     }
