@@ -29,6 +29,14 @@ public static class SweepLoader
 
     private static readonly string[] AxisKeys = ["log_uniform", "uniform", "log_space", "linspace", "samples", "points"];
 
+    /// <summary>Whether a spec file is a sweep (a top-level <c>axes</c> key) rather than a run spec.</summary>
+    public static bool IsSweepFile(string path)
+    {
+        var text = File.ReadAllText(path);
+        var tree = SpecTreeReader.Read(text, SpecTreeReader.DetectFormat(Path.GetExtension(path), text), path, []);
+        return tree is SpecMap m && m.Get("axes") is not null;
+    }
+
     public static SweepSpec LoadFile(string path)
     {
         if (!File.Exists(path))

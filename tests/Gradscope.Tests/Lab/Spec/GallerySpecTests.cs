@@ -32,7 +32,14 @@ public class GallerySpecTests
         {
             return; // no gallery specs yet
         }
-        var spec = SpecLoader.LoadFile(Path.Combine(SpecTestKit.RepoRoot(), "gallery", relativePath));
+        var path = Path.Combine(SpecTestKit.RepoRoot(), "gallery", relativePath);
+        if (Gradscope.Lab.Sweeps.SweepLoader.IsSweepFile(path))
+        {
+            // A sweep: every trial's run spec must load.
+            Assert.NotEmpty(Gradscope.Lab.Sweeps.SweepPlan.Expand(Gradscope.Lab.Sweeps.SweepLoader.LoadFile(path)));
+            return;
+        }
+        var spec = SpecLoader.LoadFile(path);
         Assert.Equal(spec, SpecLoader.Parse(SpecLoader.ToJson(spec), "json"));
     }
 }
