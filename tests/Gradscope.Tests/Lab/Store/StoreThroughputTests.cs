@@ -8,7 +8,7 @@ namespace Gradscope.Tests.Lab.Store;
 /// Metric insert throughput of the writers (synchronous, so the time is the database's), per backend
 /// and, for PostgreSQL, binary COPY against multi-row INSERT, at several batch sizes (the writer's
 /// default is 4096; the smaller ones are what a run that flushes often, e.g. at every checkpoint or
-/// every 5 s with few metrics, sends). Prints rows/s, medians of 3, and the machine's load; the
+/// every 5 s with few metrics, sends). Prints rows/s, median and best of 5, and the machine's load; the
 /// numbers are in docs/store.md. Asserts only that every row arrived: timings on a shared 2-core
 /// machine are noisy. Run with
 /// <c>dotnet test tests/Gradscope.Tests -c Release --filter "FullyQualifiedName~StoreThroughput" --logger "console;verbosity=detailed"</c>.
@@ -35,12 +35,14 @@ public class StoreThroughputTests(ITestOutputHelper output)
             int rows = Math.Min(60_000, batch * 250);
             Time(store, mode, batch, Math.Min(rows, 4096)); // warm-up: JIT, prepared statements, caches
             var seconds = new List<double>();
-            for (int rep = 0; rep < 3; rep++)
+            for (int rep = 0; rep < 5; rep++)
             {
                 seconds.Add(Time(store, mode, batch, rows));
             }
-            double median = seconds.Order().ElementAt(1);
-            output.WriteLine($"{backend,-8} {mode,-6} batch {batch,5}: {rows,6:N0} rows in {median * 1e3,7:F1} ms = {rows / median,10:N0} rows/s (median of 3)");
+            double median = seconds.Order().ElementAt(2), best = seconds.Min();
+            output.WriteLine(
+                $"{backend,-8} {mode,-6} batch {batch,5}: {rows,6:N0} rows in {median * 1e3,7:F1} ms = {rows / median,10:N0} rows/s median of 5, " +
+                $"best {rows / best,10:N0} rows/s");
         }
         output.WriteLine($"load average {File.ReadAllText("/proc/loadavg").Trim()}");
     }
