@@ -22,7 +22,7 @@ namespace Gradscope.Landscape;
 /// </summary>
 /// <remarks>
 /// <para>
-/// Degenerate directions (our definition; the paper does not treat them): when max_j f_i − min_j f_i is
+/// Degenerate directions (our convention: the formula is 0/0 there): when max_j f_i − min_j f_i is
 /// at most 64·ε_T·max_j |f_i| (constant to the rounding of T, e.g. a direction orthogonal to the
 /// gradient of a linear function, or in the null space of a quadratic), T_i = 0/0 is undefined: it is
 /// reported as NaN, counted in <see cref="RoughnessResult.FlatDirections"/>, and left out of the mean and
@@ -34,7 +34,7 @@ namespace Gradscope.Landscape;
 /// <para>
 /// The two sanity checks this definition satisfies (and the tests check): a linear function has
 /// T_i = 1/(2l) on every non-flat direction, so RI = 0; a quadratic at its minimum sampled on the
-/// symmetric grid has f_i(t) = L(θ) + c_i t², whose total variation is 2·(max − min) for
+/// symmetric grid (at least 3 points) has f_i(t) = L(θ) + c_i t², whose total variation is 2·(max − min) for
 /// any c_i ≠ 0 — T_i = 1/l on every direction — so RI = 0 as well. The grid t_j is a
 /// <see cref="GridAxis"/>(−l, l, points), exactly symmetric about 0.
 /// </para>
