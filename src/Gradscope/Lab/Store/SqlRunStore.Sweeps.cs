@@ -198,7 +198,7 @@ internal abstract partial class SqlRunStore : ISweepStore
             string now = StoreValues.FormatTimestamp(nowTime);
             using var find = Command(
                 "SELECT t.sweep, t.trial, t.status, t.attempts, t.worker FROM trials t JOIN sweeps s ON s.id = t.sweep " +
-                "WHERE (t.status = 'queued' OR (t.status = 'running' AND t.lease_until < @now))" +
+                $"WHERE (t.status = 'queued' OR (t.status = 'running' AND {Ordinal("t.lease_until")} < @now))" +
                 (id is null ? "" : " AND t.sweep = @sweep") +
                 $" ORDER BY {Ordinal("s.created_at")}, {Ordinal("t.sweep")}, t.trial LIMIT 1 {ClaimLockClause("t")}", tx);
             Add(find, "@now", now);

@@ -321,6 +321,7 @@ internal abstract partial class SqlRunStore : IRunStore
 
         IEnumerable<MetricRow> Stream(string run, IReadOnlyCollection<string>? filter)
         {
+            Recover();
             using var cmd = Command($"SELECT step, time, name, value FROM metrics WHERE run = @run{NameFilter(filter)} ORDER BY {Ordinal("name")}, step");
             Add(cmd, "@run", run);
             AddNames(cmd, filter);
