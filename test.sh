@@ -48,9 +48,12 @@ pg_start() {
   fi
   local pw; pw=$(od -An -N12 -tx1 /dev/urandom | tr -d ' \n')
   printf '%s\n' "$pw" >"$pg_tmp/pw" && chmod 644 "$pg_tmp/pw"
-  (cd / && "${pg_as[@]}" "$bin/initdb" -D "$pg_tmp/data" -U gradscope --pwfile="$pg_tmp/pw" \
-      --auth=scram-sha-256 -E UTF8 --locale=C.UTF-8) >"$pg_tmp/initdb.log" 2>&1 \
-    || { pg_why="initdb failed: $(tail -n 3 "$pg_tmp/initdb.log")"; return 1; }
+  local locale
+  for locale in C.UTF-8 C; do   # C.UTF-8 where the system has it (Debian does), else plain C
+    (cd / && "${pg_as[@]}" "$bin/initdb" -D "$pg_tmp/data" -U gradscope --pwfile="$pg_tmp/pw" \
+        --auth=scram-sha-256 -E UTF8 --locale=$locale) >"$pg_tmp/initdb.log" 2>&1 && break
+  done
+  [[ -f $pg_tmp/data/PG_VERSION ]] || { pg_why="initdb failed: $(tail -n 3 "$pg_tmp/initdb.log")"; return 1; }
   local port="" try
   for try in 1 2 3 4 5 6 7 8; do
     local p=$(( 20000 + RANDOM % 30000 ))
