@@ -20,17 +20,16 @@ namespace Gradscope.Ensembles;
 /// operation: the same GEMM entry point and backend for each product of the forward pass and of
 /// the autodiff rules (Rules.MatMul: dW = Gᵀ h, dh = G W), the same TensorPrimitives calls over the
 /// same lengths for the transcendental and reducing ops, the same elementwise arithmetic in the
-/// same order elsewhere. So a replica's trajectory equals its solo run bitwise, up to
-/// TensorPrimitives' Sum / SumOfSquares, whose vectorised reduction order depends on the buffer's
-/// address modulo 32 bytes once a row is longer than 32 elements (the output bias's gradient, the
-/// loss value): there the results may differ by an ulp, as two solo runs of the same spec can.
+/// same order elsewhere (fused into single passes, <see cref="ReplicaKernels"/>). So a replica's
+/// trajectory and metrics are bitwise those of its solo run (the tests check it); the contract is
+/// 1e-12 relative in float64, so a future kernel of the solo path that this class does not mirror
+/// shows up there first.
 /// </para>
 /// <para>
-/// The batch runs replica by replica, each product serial on the thread that owns the replica,
-/// with the replicas of a step spread over the cores (<see cref="ReplicaStepWork{T}"/>): for the
-/// small products of an ensemble ([200, 20] × [20, 50] per replica) this is the batched GEMM's own
-/// strategy (GemmBatchParallel: one product per thread), extended to the whole step, so a replica's
-/// activations stay in the core's cache from forward to update.
+/// Each product runs serially on the thread that steps the replica — the batched GEMM's own
+/// strategy for many small products (GemmBatchParallel: one product per thread), extended to the
+/// whole step, so a replica's activations stay in that core's cache from forward to update. The
+/// runner (<see cref="PreparedEnsemble{T}"/>) decides the loop order over replicas and steps.
 /// </para>
 /// </summary>
 internal sealed unsafe class ReplicaBatch<T> where T : unmanaged, IFloatingPointIeee754<T>
@@ -73,14 +72,6 @@ internal sealed unsafe class ReplicaBatch<T> where T : unmanaged, IFloatingPoint
 
     /// <summary>The parameter specs (names and shapes) in ParamSet order.</summary>
     public Mlp Model { get; }
-
-    /// <summary>What the current step computes and records (set by the runner before each step).</summary>
-    public StepPlan Plan { get; set; } = new();
-
-    /// <summary>Per replica, after a step: the training loss at θ_k, and the metrics due at step k in the solo probes' order.</summary>
-    public double[] Loss { get; }
-
-    public List<(string Name, double Value)>[] Metrics { get; }
 
     public ReplicaBatch(IReadOnlyList<Experiment<T>> experiments, bool keepPrevious)
     {
@@ -145,8 +136,6 @@ internal sealed unsafe class ReplicaBatch<T> where T : unmanaged, IFloatingPoint
         int slots = _opt[0].Slots;
         _s1 = slots >= 1 ? new T[R * P] : [];
         _s2 = slots >= 2 ? new T[R * P] : [];
-        Loss = new double[R];
-        Metrics = Enumerable.Range(0, R).Select(_ => new List<(string, double)>()).ToArray();
         _workspaces = new ThreadLocal<Workspace>(() => new Workspace(this));
     }
 
@@ -167,13 +156,13 @@ internal sealed unsafe class ReplicaBatch<T> where T : unmanaged, IFloatingPoint
     public void Dispose() => _workspaces.Dispose();
 
     /// <summary>
-    /// Replica r's part of step Plan.Step: loss at θ_k (into <see cref="Loss"/>), then, unless the step
-    /// is the last or the loss diverged, the gradient, the metrics due (into <see cref="Metrics"/>),
-    /// and the update θ_k → θ_{k+1} in place. Safe to run concurrently for different replicas.
+    /// Step <paramref name="plan"/>.Step of replica r: returns the training loss at θ_k; then, unless the
+    /// step is the last or the loss diverged (not finite or above plan.LossAbove), computes the
+    /// gradient, appends the metrics due at this step to <paramref name="metrics"/> (names and order of
+    /// the solo probes) and updates θ_k → θ_{k+1} in place. Safe to run concurrently for different replicas.
     /// </summary>
-    public void Step(int r)
+    public double Step(int r, in StepPlan plan, List<(string Name, double Value)> metrics)
     {
-        var plan = Plan;
         var ws = _workspaces.Value!;
         int d0 = _w[0], k = _w[^1];
         T* x = _x + (long)r * _n * d0;
@@ -183,13 +172,11 @@ internal sealed unsafe class ReplicaBatch<T> where T : unmanaged, IFloatingPoint
             Forward(ws, theta, x, _n);
             T* f = ws.Z[_layers - 1];
             double loss = MseLoss(f, y, ws.D, _n * k, _n);
-            Loss[r] = loss;
-            var metrics = Metrics[r];
             metrics.Clear();
             bool diverged = !plan.Last && (!double.IsFinite(loss) || loss > plan.LossAbove);
             if (diverged)
             {
-                return;
+                return loss;
             }
             double trainAccuracy = plan.Accuracy ? Accuracy(f, y, _n, k) : double.NaN;
             bool needGrad = !plan.Last || plan.GradNorm;
@@ -247,7 +234,7 @@ internal sealed unsafe class ReplicaBatch<T> where T : unmanaged, IFloatingPoint
             }
             if (plan.Last)
             {
-                return;
+                return loss;
             }
             var theta1 = new Span<T>(theta, P);
             if (_previous is not null)
@@ -257,6 +244,7 @@ internal sealed unsafe class ReplicaBatch<T> where T : unmanaged, IFloatingPoint
             _opt[r].Apply(theta1, new Span<T>(ws.Grad, P),
                 _s1.Length > 0 ? _s1.AsSpan(r * P, P) : default,
                 _s2.Length > 0 ? _s2.AsSpan(r * P, P) : default, plan.Step);
+            return loss;
         }
     }
 
@@ -285,12 +273,7 @@ internal sealed unsafe class ReplicaBatch<T> where T : unmanaged, IFloatingPoint
                 }
                 else
                 {
-                    var bs = new ReadOnlySpan<T>(b, fout);
-                    for (int i = 0; i < rows; i++)
-                    {
-                        var row = zs.Slice(i * fout, fout);
-                        TensorPrimitives.Add(row, bs, row);
-                    }
+                    ReplicaKernels.AddRowVector(zs, rows, fout, new ReadOnlySpan<T>(b, fout));
                 }
             }
             if (l < _layers - 1)
@@ -387,31 +370,17 @@ internal sealed unsafe class ReplicaBatch<T> where T : unmanaged, IFloatingPoint
         switch (_act)
         {
             case Activation.Tanh:
-                // Mul(g, AddScalar(Neg(Square(y)), 1))
-                for (int i = 0; i < g.Length; i++)
-                {
-                    T yi = a[i];
-                    g[i] *= -(yi * yi) + T.One;
-                }
+                ReplicaKernels.TanhBackward(g, a);
                 break;
             case Activation.Sigmoid:
-                // Mul(g, Mul(y, AddScalar(Neg(y), 1)))
-                for (int i = 0; i < g.Length; i++)
-                {
-                    T yi = a[i];
-                    g[i] *= yi * (-yi + T.One);
-                }
+                ReplicaKernels.SigmoidBackward(g, a);
                 break;
             case Activation.Relu:
                 // ReluMask(g, x)
                 ElementwiseLoop.Binary<T, PassWherePositiveOp<T>>(g, z, g);
                 break;
             case Activation.Quadratic:
-                // MulScalar(Mul(g, x), 2)
-                for (int i = 0; i < g.Length; i++)
-                {
-                    g[i] = g[i] * z[i] * T.CreateTruncating(2.0);
-                }
+                ReplicaKernels.SquareBackward(g, z);
                 break;
             case Activation.Linear:
                 break;
@@ -428,11 +397,7 @@ internal sealed unsafe class ReplicaBatch<T> where T : unmanaged, IFloatingPoint
             dst[0] = TensorPrimitives.Sum(g[..rows]);
             return;
         }
-        g[..cols].CopyTo(dst);
-        for (int i = 1; i < rows; i++)
-        {
-            TensorPrimitives.Add(dst, g.Slice(i * cols, cols), dst);
-        }
+        ReplicaKernels.ColumnSums(g, rows, cols, dst);
     }
 
     /// <summary>One product through the backend the solo MatMul would use, serially on this thread.</summary>
@@ -505,24 +470,16 @@ internal sealed unsafe class ReplicaBatch<T> where T : unmanaged, IFloatingPoint
         return Math.Sqrt(s);
     }
 
-    /// <summary>What one step computes; the same for every replica.</summary>
-    internal sealed record StepPlan
+    /// <summary>What step k computes and records (the same for every replica).</summary>
+    /// <param name="Last">k = total: record only, no update (and no divergence check, as the trainer).</param>
+    /// <param name="Due">The kinds of the probes due at step k, in spec order.</param>
+    internal readonly record struct StepPlan(long Step, bool Last, double LossAbove, ProbeKind[] Due)
     {
-        public long Step { get; init; }
+        public bool Loss => Array.IndexOf(Due, ProbeKind.Loss) >= 0;
 
-        /// <summary>k = total: record only, no update (and no divergence check, as the trainer).</summary>
-        public bool Last { get; init; }
+        public bool Accuracy => Array.IndexOf(Due, ProbeKind.Accuracy) >= 0;
 
-        public double LossAbove { get; init; } = 1e10;
-
-        /// <summary>The kinds of the probes due at this step, in spec order.</summary>
-        public ProbeKind[] Due { get; init; } = [];
-
-        public bool Loss => Due.Contains(ProbeKind.Loss);
-
-        public bool Accuracy => Due.Contains(ProbeKind.Accuracy);
-
-        public bool GradNorm => Due.Contains(ProbeKind.GradNorm);
+        public bool GradNorm => Array.IndexOf(Due, ProbeKind.GradNorm) >= 0;
     }
 
     /// <summary>Per-thread scratch of one replica's step: activations, cotangents, gradient (stays in this core's cache).</summary>
