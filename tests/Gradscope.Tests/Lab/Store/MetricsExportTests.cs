@@ -10,8 +10,10 @@ using Parquet.Schema;
 
 namespace Gradscope.Tests.Lab.Store;
 
-public class MetricsExportTests
+public class MetricsExportTests(Xunit.Abstractions.ITestOutputHelper output)
 {
+    public static TheoryData<string> Backends => TestStore.Backends;
+
     private static readonly MetricRow[] Rows =
     [
         new(0, 0.0, "loss/train", 2.5),
@@ -279,11 +281,16 @@ public class MetricsExportTests
         Assert.False(MetricsExport.IsText(MetricsFormat.Parquet));
     }
 
-    [Fact]
-    public async Task StoreToFileInEveryFormat()
+    [Theory]
+    [MemberData(nameof(Backends))]
+    public async Task StoreToFileInEveryFormat(string backend)
     {
-        using var dir = new TempStoreDir();
-        using var store = RunStore.Open(dir.Path);
+        using var ts = TestStore.Create(backend, output);
+        if (ts is null)
+        {
+            return;
+        }
+        using var store = ts.Open();
         var run = store.CreateRun("export", "{}", 1, "float64");
         using (var w = store.OpenMetricWriter(run.Id))
         {
