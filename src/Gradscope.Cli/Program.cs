@@ -68,6 +68,7 @@ public static class Program
         root.Subcommands.Add(SweepCommands.Sweep());
         root.Subcommands.Add(SweepCommands.Worker());
         root.Subcommands.Add(SweepCommands.Summary());
+        root.Subcommands.Add(LandscapeCommand.Create());
         root.Subcommands.Add(BenchCommand.Create());
         return root;
     }

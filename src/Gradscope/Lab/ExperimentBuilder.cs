@@ -156,6 +156,8 @@ public static class ExperimentBuilder
                 p.LanczosSteps ?? HessianDensityProbe<T>.DefaultSteps, p.Points ?? HessianDensityProbe<T>.DefaultPoints, p.Sigma),
             ProbeKind.GradientSubspace => new GradientSubspaceProbe<T>(curvature, p.Top),
             ProbeKind.PreconditionedSharpness => new PreconditionedSharpnessProbe<T>(curvature),
+            ProbeKind.Roughness => new RoughnessProbe<T>(p.Directions ?? Landscape.RoughnessIndex.DefaultDirections,
+                (p.Points + 1) ?? Landscape.RoughnessIndex.DefaultPoints, p.Radius ?? Landscape.RoughnessIndex.DefaultRadius, key),
             _ => throw new BadInputException($"probes: kind '{SpecNames.Kebab(p.Kind)}' is not available yet"),
         };
     }

@@ -43,7 +43,8 @@ public static class RoughnessIndex
 {
     public const int DefaultDirections = 100;
 
-    public const int DefaultPoints = 10;
+    /// <summary>m + 1 = 11 points per direction: Wu et al.'s default m = 10 intervals, t = 0 on the grid.</summary>
+    public const int DefaultPoints = 11;
 
     public const double DefaultRadius = 0.1;
 
