@@ -55,6 +55,13 @@ internal static class ReportCommand
     {
         var (run, metrics) = Load(store, r);
         var vectors = store.ReadVectors(r.Id).Select(v => new ReportVector(v.Step, v.Time, v.Name, v.Values)).ToArray();
-        return RunReport.Write(run, metrics, outDir, vectors);
+        // Landscape plots drawn by `gradscope landscape` into the run's folder.
+        var landscapes = Path.Combine(r.Directory, "landscape");
+        var extra = Directory.Exists(landscapes)
+            ? Directory.GetFiles(landscapes, "*.png", SearchOption.AllDirectories).Order(StringComparer.Ordinal)
+                .Select(png => new ReportFigure("landscape_" + Path.GetFileName(Path.GetDirectoryName(png)), $"Loss landscape: {Path.GetFileName(Path.GetDirectoryName(png))}", png, Path.ChangeExtension(png, ".svg")))
+                .ToArray()
+            : [];
+        return RunReport.Write(run, metrics, outDir, vectors, extra);
     }
 }

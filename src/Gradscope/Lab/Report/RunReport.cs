@@ -11,7 +11,9 @@ public static class RunReport
 
     /// <summary>Writes the report of one run into <paramref name="outDir"/> (created if needed).</summary>
     /// <returns>The files written: the page first, then each figure's PNG and SVG.</returns>
-    public static ReportResult Write(ReportRun run, IReadOnlyList<ReportMetric> metrics, string outDir, IReadOnlyList<ReportVector>? vectors = null)
+    /// <param name="extraFigures">Figures already drawn elsewhere (e.g. <c>gradscope landscape</c> plots in the run's folder), embedded after the metric plots.</param>
+    public static ReportResult Write(ReportRun run, IReadOnlyList<ReportMetric> metrics, string outDir, IReadOnlyList<ReportVector>? vectors = null,
+        IReadOnlyList<ReportFigure>? extraFigures = null)
     {
         ArgumentNullException.ThrowIfNull(run);
         ArgumentNullException.ThrowIfNull(metrics);
@@ -25,6 +27,13 @@ public static class RunReport
             charts.Add(density);
         }
         List<WrittenFigure> figures = WriteFigures(charts, dir, notes);
+        foreach (var f in extraFigures ?? [])
+        {
+            if (File.Exists(f.PngPath))
+            {
+                figures.Add(new WrittenFigure(f, File.ReadAllBytes(f.PngPath), null));
+            }
+        }
 
         string index = Path.Combine(dir, IndexFileName);
         WriteText(index, RunPage.Render(run, table, figures, notes));
