@@ -10,6 +10,7 @@ public static class BenchCommand
         var bench = new Command("bench", "Measure the engine's kernels on this machine");
         bench.Subcommands.Add(BenchGemmCommand.Create());
         bench.Subcommands.Add(BenchHessianCommand.Create());
+        bench.Subcommands.Add(BenchLandscapeCommand.Create());
         bench.Subcommands.Add(BenchEnsembleCommand.Create());
         return bench;
     }

@@ -155,6 +155,13 @@ internal static class GemmWorkers
     /// </summary>
     public static bool Throttled => System.Diagnostics.Stopwatch.GetTimestamp() < Volatile.Read(ref s_throttledUntil);
 
+    /// <summary>Ends a throttling pause now (tests that must exercise the threaded paths on a loaded machine).</summary>
+    internal static void ResetThrottle()
+    {
+        s_strikes = 0;
+        Volatile.Write(ref s_throttledUntil, 0);
+    }
+
     /// <summary>
     /// Called after each threaded call with whether a helper ran any chunk and, in Stopwatch
     /// ticks, the caller's own work and its wait for the helpers. A call fails when no helper
