@@ -5,6 +5,7 @@ using System.Runtime.ExceptionServices;
 using Gradscope.Lab;
 using Gradscope.Lab.Spec;
 using Gradscope.Probes;
+using Gradscope.Tensors.Kernels;
 using Gradscope.Training;
 
 namespace Gradscope.Ensembles;
@@ -84,8 +85,8 @@ internal sealed class PreparedEnsemble<T> : IDisposable where T : unmanaged, IFl
 
     public long TotalSteps => _experiments[0].TotalSteps;
 
-    /// <summary>Threads training replicas at once (default: every core; 1 = on the calling thread only).</summary>
-    public int Threads { get; set; } = Environment.ProcessorCount;
+    /// <summary>Threads training replicas at once (default: every core, within the engine's GEMM thread limit; 1 = the calling thread only).</summary>
+    public int Threads { get; set; } = Math.Min(Environment.ProcessorCount, Gemm.MaxThreads);
 
     /// <summary>Wall time of the last <see cref="Train"/>'s loop.</summary>
     public TimeSpan LoopTime { get; private set; }
