@@ -173,7 +173,10 @@ internal static class SweepAxes
         return worst;
     }
 
-    /// <summary>A tick label: <paramref name="text"/> when it is short, else the number to four significant digits.</summary>
+    /// <summary>
+    /// A tick label: <paramref name="text"/> when it is short, else the number to three significant digits (a log_space
+    /// axis stores 0.0031622776601683794; the tick reads 0.00316).
+    /// </summary>
     public static string TickLabel(double value, string text)
     {
         if (text.Length <= 7 || !double.IsFinite(value))
@@ -183,8 +186,8 @@ internal static class SweepAxes
 
         double abs = Math.Abs(value);
         return abs != 0 && (abs < 1e-3 || abs >= 1e5)
-            ? value.ToString("0.###e-0", CultureInfo.InvariantCulture)
-            : value.ToString("G4", CultureInfo.InvariantCulture);
+            ? value.ToString("0.##e-0", CultureInfo.InvariantCulture)
+            : value.ToString("G3", CultureInfo.InvariantCulture);
     }
 
     /// <summary>A value written into a heatmap cell or a caption: three significant digits, scientific when tiny or huge.</summary>

@@ -32,8 +32,11 @@ internal static class SweepHeatmap
     /// <summary>At most this many labelled ticks on an axis; every k-th value is labelled past it.</summary>
     public const int MaxTickLabels = 12;
 
+    /// <summary>The data area's approximate size in pixels (figure less axes, colourbar and legend), for marker sizes.</summary>
+    private const double DataWidthPx = Width - 170, DataHeightPx = Height - 160;
+
     public static readonly Color DivergedFill = Color.FromHex("#e4e4e4");
-    public static readonly Color MissingFill = Color.FromHex("#fafafa");
+    public static readonly Color MissingFill = Color.FromHex("#f3f3f3"); // the hatch is lost in SVG: still a visible cell there
     public static readonly Color MissingHatch = Color.FromHex("#cfcfcf");
     public static readonly Color CellLine = Colors.White;
 
@@ -217,6 +220,9 @@ internal static class SweepHeatmap
     private static void DrawCells(Plot plot, SweptAxis x, SweptAxis y, CellLayout lx, CellLayout ly, Dictionary<CellKey, CellStats> cells,
         Func<double, Color> colourOf, bool annotate, Seen seen)
     {
+        // Pixels per plot unit, estimated from the figure size less the axes, colourbar and legend, so a × is square
+        // (a line from corner to corner would stretch with the cell) and sized to the cell.
+        double pxX = DataWidthPx / (lx.Edges[^1] - lx.Edges[0]), pxY = DataHeightPx / (ly.Edges[^1] - ly.Edges[0]);
         for (int i = 0; i < x.Texts.Count; i++)
         {
             for (int j = 0; j < y.Texts.Count; j++)
@@ -227,6 +233,7 @@ internal static class SweepHeatmap
                 rect.LineWidth = 1f;
                 CellStats? c = cells.GetValueOrDefault(new CellKey(i, j));
                 double w = right - left, h = top - bottom;
+                double cellPx = Math.Min(w * pxX, h * pxY);
                 if (c is { Used: > 0 } && double.IsFinite(c.Mean))
                 {
                     Color fill = colourOf(c.Mean);
@@ -239,7 +246,9 @@ internal static class SweepHeatmap
                     if (c.Diverged > 0)
                     {
                         // a small × in the top-right corner: the edge of stability
-                        Eks(plot, right - (0.17 * w), top - (0.17 * h), 0.11 * w, 0.11 * h, 2.2f);
+                        float size = (float)Math.Clamp(0.22 * cellPx, 6, 18);
+                        double inset = (size / 2) + 3;
+                        Eks(plot, right - (inset / pxX), top - (inset / pxY), size, 2f);
                         if (annotate)
                         {
                             Annotate(plot, (left + right) / 2, bottom + (0.2 * h), $"{c.Diverged}/{c.Total} div.", fill, small: true);
@@ -251,7 +260,7 @@ internal static class SweepHeatmap
                 else if (c is { AllDiverged: true })
                 {
                     rect.FillColor = DivergedFill;
-                    Eks(plot, (left + right) / 2, (bottom + top) / 2, 0.3 * w, 0.3 * h, 3.5f);
+                    Eks(plot, (left + right) / 2, (bottom + top) / 2, (float)Math.Clamp(0.6 * cellPx, 6, 90), cellPx < 30 ? 2f : 4f);
                     seen.Diverged = true;
                 }
                 else
@@ -297,18 +306,13 @@ internal static class SweepHeatmap
         }
     }
 
-    /// <summary>A red × of half-extent (<paramref name="dx"/>, <paramref name="dy"/>) in plot units, on a white halo so it shows on dark cells.</summary>
-    private static void Eks(Plot plot, double cx, double cy, double dx, double dy, float width)
+    /// <summary>A red × <paramref name="size"/> pixels wide at (<paramref name="cx"/>, <paramref name="cy"/>), on a white halo so it shows on dark cells.</summary>
+    private static void Eks(Plot plot, double cx, double cy, float size, float width)
     {
-        foreach ((Color colour, float w) in new[] { (Colors.White.WithOpacity(0.85), width + 2.5f), (Palette.Divergence, width) })
-        {
-            var a = plot.Add.Line(cx - dx, cy - dy, cx + dx, cy + dy);
-            a.LineColor = colour;
-            a.LineWidth = w;
-            var b = plot.Add.Line(cx - dx, cy + dy, cx + dx, cy - dy);
-            b.LineColor = colour;
-            b.LineWidth = w;
-        }
+        var halo = plot.Add.Marker(cx, cy, MarkerShape.Eks, size, Colors.White.WithOpacity(0.85));
+        halo.MarkerLineWidth = width + 2.5f;
+        var eks = plot.Add.Marker(cx, cy, MarkerShape.Eks, size, Palette.Divergence);
+        eks.MarkerLineWidth = width;
     }
 
     private static void Annotate(Plot plot, double cx, double cy, string text, Color background, bool small = false)

@@ -180,7 +180,7 @@ internal static class SweepLines
         {
             plot.Legend.ManualItems.Add(new LegendItem
             {
-                LabelText = logValues ? "band: ×/÷ 1 geometric std over seeds" : "band: ± 1 std over seeds",
+                LabelText = (logValues ? "band: ×/÷ 1 geometric std" : "band: ± 1 std") + (group is null && others.Count > 0 ? " over the averaged trials" : " over seeds"),
                 FillColor = Palette.Theory.WithOpacity(BandOpacity),
             });
         }
