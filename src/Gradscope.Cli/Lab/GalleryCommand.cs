@@ -5,6 +5,7 @@ using Gradscope.Lab;
 using Gradscope.Lab.Report;
 using Gradscope.Lab.Spec;
 using Gradscope.Lab.Store;
+using Gradscope.Lab.Sweeps;
 
 namespace Gradscope.Cli.Lab;
 
@@ -43,6 +44,12 @@ internal static class GalleryCommand
                 throw new BadInputException($"gallery: no entry '{entry}'; available: {string.Join(", ", Directory.GetDirectories(root).Select(Path.GetFileName).Order())}");
             }
             var specs = Directory.GetFiles(folder).Where(f => f.EndsWith(".yaml", StringComparison.Ordinal) || f.EndsWith(".json", StringComparison.Ordinal)).Order(StringComparer.Ordinal).ToArray();
+            // An entry with sweep files runs those (its other specs are their bases).
+            var sweepFiles = specs.Where(SweepLoader.IsSweepFile).ToArray();
+            if (sweepFiles.Length > 0)
+            {
+                return RunSweeps(entry, folder, sweepFiles, p.GetValue(store), p.GetValue(json), stdout, stderr);
+            }
             // Validate every spec first: a bad entry writes nothing.
             var loaded = specs.Select(f => SpecLoader.LoadFile(f, p.GetValue(set) ?? [])).ToArray();
             // Entries may include real-data runs that need an optional Debian package: skip those, saying so.
@@ -63,7 +70,7 @@ internal static class GalleryCommand
                 ReportCommand.Write(st, info, Path.Combine(info.Directory, "report"));
                 stderr.WriteLine($"  {s.Name}: {info.Status.ToName()}  {Verdict(info)}");
             }
-            var outDir = Path.Combine(st.Location, "gallery", $"{entry}-{DateTime.UtcNow.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture)}");
+            var outDir = Path.Combine(st.FilesRoot, "gallery", $"{entry}-{DateTime.UtcNow.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture)}");
             var comparison = RunReport.WriteComparison(runs.Select(r => ReportCommand.Load(st, r)).ToArray(), outDir);
             if (p.GetValue(json))
             {
@@ -85,6 +92,37 @@ internal static class GalleryCommand
             return runs.Any(r => r.Status == RunStatus.Failed) ? ExitCodes.InternalError : ExitCodes.Success;
         }));
         return cmd;
+    }
+
+    private static int RunSweeps(string entry, string folder, string[] files, string? store, bool json, TextWriter stdout, TextWriter stderr)
+    {
+        var sweeps = files.Select(f => (File: f, Spec: SweepLoader.LoadFile(f))).ToArray();
+        foreach (var s in sweeps)
+        {
+            SweepPlan.Expand(s.Spec); // validate all before running any
+        }
+        stderr.WriteLine($"gradscope gallery {entry}: {Describe(folder)}");
+        var location = RunStore.ResolveLocation(store);
+        var results = new List<object>();
+        foreach (var (file, spec) in sweeps)
+        {
+            var info = SweepCommands.Execute(spec, Path.GetExtension(file), location, workers: 2, enqueueOnly: false, retryFailed: false, leaseSeconds: 60, stderr);
+            using var st = RunStore.Open(location);
+            var table = SweepSummary.Compute(st, info.Id);
+            var outDir = Path.Combine(st.FilesRoot, "gallery", $"{entry}-{info.Id}-{DateTime.UtcNow.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture)}");
+            var report = SweepReport.Write(table, outDir, $"{entry}: {spec.Name}");
+            results.Add(new { id = info.Id, trials = info.Trials, completed = info.Completed, diverged = info.Diverged, failed = info.Failed, report = report.IndexHtml });
+            if (!json)
+            {
+                stdout.WriteLine($"sweep {info.Id}: {info.Trials} trials: {info.Completed} completed, {info.Diverged} diverged, {info.Failed} failed");
+                stdout.WriteLine($"report: {report.IndexHtml}");
+            }
+        }
+        if (json)
+        {
+            stdout.WriteLine(JsonSerializer.Serialize(new { name = entry, sweeps = results }));
+        }
+        return ExitCodes.Success;
     }
 
     private static bool NeedsMissingData(ExperimentSpec s) =>

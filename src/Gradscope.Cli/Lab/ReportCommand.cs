@@ -5,21 +5,31 @@ using Gradscope.Lab.Store;
 
 namespace Gradscope.Cli.Lab;
 
-/// <summary><c>gradscope report RUN [--out DIR]</c>: PNG + SVG plots and a self-contained HTML page.</summary>
+/// <summary><c>gradscope report RUN|SWEEP [--out DIR]</c>: PNG + SVG plots and a self-contained HTML page (a sweep: phase-diagram heatmaps and seed-band lines).</summary>
 internal static class ReportCommand
 {
     public static Command Create()
     {
-        var run = CommonOptions.Run();
+        var run = new Argument<string>("RUN") { Description = "Run id, a unique prefix of it, 'last' — or a sweep id or name" };
         var store = CommonOptions.Store();
         var outDir = new Option<string?>("--out") { Description = "Output directory (default: <run dir>/report)" };
         var json = CommonOptions.Json("Print {\"html\": ..., \"files\": [...]} on stdout");
-        var cmd = new Command("report", "Plot a run's metrics (loss, gradient norm, singular values, modes vs theory, ...) into PNG/SVG and an HTML page") { run, store, outDir, json };
+        var cmd = new Command("report", "Plot a run's metrics (loss, gradient norm, sharpness, modes vs theory, landscapes, ...) or a sweep's phase diagrams into PNG/SVG and an HTML page") { run, store, outDir, json };
         cmd.SetAction(p => CliErrors.Guard(p.InvocationConfiguration.Error, () =>
         {
             using var st = RunStore.Open(p.GetValue(store));
-            var r = st.ResolveRun(p.GetValue(run)!);
-            var result = Write(st, r, p.GetValue(outDir) ?? Path.Combine(r.Directory, "report"));
+            var name = p.GetValue(run)!;
+            ReportResult result;
+            if (st.GetRun(name) is null && (st.GetSweep(name) ?? st.GetSweep(SweepIds.FromName(name))) is { } sweep)
+            {
+                var table = Gradscope.Lab.Sweeps.SweepSummary.Compute(st, sweep.Id);
+                result = SweepReport.Write(table, p.GetValue(outDir) ?? Path.Combine(st.FilesRoot, "sweeps", sweep.Id, "report"), $"Sweep {sweep.Name}");
+            }
+            else
+            {
+                var r = st.ResolveRun(name);
+                result = Write(st, r, p.GetValue(outDir) ?? Path.Combine(r.Directory, "report"));
+            }
             if (p.GetValue(json))
             {
                 p.InvocationConfiguration.Output.WriteLine(JsonSerializer.Serialize(new { html = result.IndexHtml, files = result.Files }));

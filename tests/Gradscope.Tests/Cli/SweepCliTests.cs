@@ -71,6 +71,13 @@ public class SweepCliTests
         double soloFinal = double.Parse(last[3], CultureInfo.InvariantCulture);
         Assert.Equal(soloFinal, row.GetProperty("final_loss").GetDouble(), 1e-12 * soloFinal);
 
+        // The sweep's report: a phase diagram over the two axes (seed averaged) and the table.
+        var rep = h.RunStored("report", "grid", "--json", "--out", Path.Combine(h.Dir, "rep"));
+        Assert.True(rep.Code == 0, rep.Err);
+        var files = JsonDocument.Parse(rep.Out).RootElement.GetProperty("files").EnumerateArray().Select(f => f.GetString()!).ToArray();
+        Assert.Contains(files, f => f.EndsWith(".png", StringComparison.Ordinal) && Path.GetFileName(f).StartsWith("lines_final_loss", StringComparison.Ordinal));
+        Assert.Contains("optimizer.lr", File.ReadAllText(files[0]));
+
         // Running the command again resumes: nothing is left, nothing runs twice.
         var again = h.RunStored("sweep", file, "--json");
         Assert.Equal(6, JsonDocument.Parse(again.Out).RootElement.GetProperty("completed").GetInt32());
