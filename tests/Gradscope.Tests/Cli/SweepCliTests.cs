@@ -1,6 +1,8 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
+using Gradscope.Tests.Lab.Store;
+using Xunit.Abstractions;
 
 namespace Gradscope.Tests.Cli;
 
@@ -9,8 +11,10 @@ namespace Gradscope.Tests.Cli;
 /// the same spec run alone with --set, replica batches equal to separate runs, and a worker killed with
 /// SIGKILL mid-trial whose trial is re-claimed, resumed and completed once, with no duplicated metrics.
 /// </summary>
-public class SweepCliTests
+public class SweepCliTests(ITestOutputHelper output)
 {
+    public static TheoryData<string> Backends => TestStore.Backends;
+
     private const string Base = """
         name: tiny
         seed: 3
@@ -120,16 +124,23 @@ public class SweepCliTests
         Assert.Contains("widths", mixed.Err);
     }
 
-    [Fact]
-    public void AWorkerKilledMidTrialLeavesItToAnotherWhichResumesIt()
+    [Theory]
+    [MemberData(nameof(Backends))]
+    public void AWorkerKilledMidTrialLeavesItToAnotherWhichResumesIt(string backend)
     {
         using var h = new CliHarness();
+        using var ts = TestStore.Create(backend, output);
+        if (ts is null)
+        {
+            return; // no PostgreSQL server (test.sh starts one; TestStore says why on the test output)
+        }
+        string store = ts.Location;
         var file = Sweep(h, "killed", "  optimizer.lr: [0.05, 0.2]", "off");
-        Assert.Equal(0, h.RunStored("sweep", file, "--enqueue-only").Code);
+        Assert.Equal(0, h.Run("sweep", file, "--enqueue-only", "--store", store).Code);
 
         // A worker process that SIGKILLs itself at step 150 of its first trial (checkpoints at 0, 50, 100).
         string dll = Path.Combine(AppContext.BaseDirectory, "Gradscope.Cli.dll");
-        var psi = new ProcessStartInfo("dotnet", [dll, "worker", "--store", h.Store, "--sweep", "killed", "--lease-seconds", "2"])
+        var psi = new ProcessStartInfo("dotnet", [dll, "worker", "--store", store, "--sweep", "killed", "--lease-seconds", "2"])
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
@@ -143,22 +154,22 @@ public class SweepCliTests
         }
 
         // Another worker waits for the dead one's lease, re-claims the trial and resumes its run.
-        var w = h.RunStored("worker", "--sweep", "killed", "--lease-seconds", "2", "--json");
+        var w = h.Run("worker", "--sweep", "killed", "--lease-seconds", "2", "--json", "--store", store);
         Assert.True(w.Code == 0, w.Err);
         Assert.Equal(2, JsonDocument.Parse(w.Out).RootElement.GetProperty("finished").GetInt32());
         Assert.Contains("resuming", w.Err);
 
-        var rows = Summary(h, "killed", h.Store).GetProperty("rows");
+        var rows = Summary(h, "killed", store).GetProperty("rows");
         Assert.All(rows.EnumerateArray(), r => Assert.Equal("completed", r.GetProperty("status").GetString()));
-        var runs = JsonDocument.Parse(h.RunStored("runs", "--json").Out).RootElement;
+        var runs = JsonDocument.Parse(h.Run("runs", "--json", "--store", store).Out).RootElement;
         Assert.Equal(2, runs.GetArrayLength());
 
         // The resumed run's metrics: every (step, name) once, equal to a clean run of the same trial.
         string killedRun = rows[0].GetProperty("run").GetString()!;
-        var lines = h.RunStored("metrics", killedRun).Out.Trim().Split('\n').Skip(1).ToArray();
+        var lines = h.Run("metrics", killedRun, "--store", store).Out.Trim().Split('\n').Skip(1).ToArray();
         Assert.Equal(lines.Length, lines.Select(l => string.Join(',', l.Split(',')[0], l.Split(',')[2])).Distinct().Count());
         var solo = h.Run("run", Path.Combine(h.Dir, "base.yaml"), "--set", "optimizer.lr=0.05", "--set", "name=tiny.killed.t0", "--store", Path.Combine(h.Dir, "solo"), "--json");
         var soloId = JsonDocument.Parse(solo.Out).RootElement.GetProperty("id").GetString()!;
-        Assert.Equal(h.Run("metrics", soloId, "--store", Path.Combine(h.Dir, "solo")).Out, h.RunStored("metrics", killedRun).Out);
+        Assert.Equal(h.Run("metrics", soloId, "--store", Path.Combine(h.Dir, "solo")).Out, h.Run("metrics", killedRun, "--store", store).Out);
     }
 }
