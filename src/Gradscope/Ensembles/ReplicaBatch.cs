@@ -291,7 +291,7 @@ internal sealed unsafe class ReplicaBatch<T> where T : unmanaged, IFloatingPoint
         switch (_act)
         {
             case Activation.Tanh:
-                TensorPrimitives.Tanh<T>(z, dst);
+                ReplicaKernels.Tanh(z, dst);  // TensorPrimitives.Tanh's values, without its stack-alignment lottery
                 return a;
             case Activation.Sigmoid:
                 TensorPrimitives.Sigmoid<T>(z, dst);
