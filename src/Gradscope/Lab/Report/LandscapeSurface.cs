@@ -126,7 +126,7 @@ internal static class LandscapeSurface
             bar.Label = log ? "loss (log colour scale)" : "loss";
             bar.LabelStyle.FontSize = AxisLabelSize;
             bar.Axis.TickLabelStyle.FontSize = TickLabelSize;
-            var ticks = ColourTicks(lo, hi, log);
+            var ticks = AxisScale.ColourTicks(lo, hi, log);
             bar.Axis.TickGenerator = new NumericManual([.. ticks.Select(t => t.Position)], [.. ticks.Select(t => t.Label)]);
             if (PlotFonts.Family is { } family)
             {
@@ -195,52 +195,6 @@ internal static class LandscapeSurface
 
         string caption = Caption(log, contours is not null, masked, n * m, trajectory is not null);
         return new Surface(plot, heatmap, contours, log, masked, contours is null ? [] : levels, caption);
-    }
-
-    /// <summary>
-    /// Colourbar ticks between <paramref name="lo"/> and <paramref name="hi"/> (in colour units: log10 of the loss when
-    /// <paramref name="log"/>): about five to eight at 1-2-5 steps; on a log scale the decades, with 2× and 5× between
-    /// them when fewer than four decades are spanned. ScottPlot's automatic ticks on a colourbar follow the font's size
-    /// and came out every 0.2 decade, a column of numbers.
-    /// </summary>
-    internal static IReadOnlyList<(double Position, string Label)> ColourTicks(double lo, double hi, bool log)
-    {
-        var ticks = new List<(double, string)>();
-        if (log)
-        {
-            double decades = hi - lo;
-            int every = Math.Max(1, (int)Math.Ceiling(decades / 7));
-            double[] within = decades < 4 ? [1, 2, 5] : [1];
-            for (int k = (int)Math.Floor(lo); k <= (int)Math.Ceiling(hi); k++)
-            {
-                if (k % every != 0)
-                {
-                    continue;
-                }
-
-                foreach (double f in within)
-                {
-                    double at = k + Math.Log10(f);
-                    if (at >= lo - 1e-9 && at <= hi + 1e-9)
-                    {
-                        ticks.Add((at, AxisScale.PowerOfTenLabel(at)));
-                    }
-                }
-            }
-
-            return ticks;
-        }
-
-        double raw = (hi - lo) / 6;
-        double magnitude = Math.Pow(10, Math.Floor(Math.Log10(raw)));
-        double step = new[] { 1.0, 2.0, 5.0, 10.0 }.Select(f => f * magnitude).First(s => s >= raw * (1 - 1e-9));
-        for (double t = Math.Ceiling(lo / step) * step; t <= hi + (step * 1e-9); t += step)
-        {
-            double rounded = Math.Round(t / step) * step; // no 0.30000000000000004
-            ticks.Add((rounded, AxisScale.LinearLabel(rounded)));
-        }
-
-        return ticks;
     }
 
     /// <summary>The sentence under the figure: what colour means, where the contours are, what is masked.</summary>

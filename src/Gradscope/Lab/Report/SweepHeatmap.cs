@@ -154,7 +154,7 @@ internal static class SweepHeatmap
             bar.Label = label;
             bar.LabelStyle.FontSize = AxisLabelSize;
             bar.Axis.TickLabelStyle.FontSize = TickLabelSize;
-            var ticks = ColourTicks(lo, hi, logValues);
+            var ticks = AxisScale.ColourTicks(lo, hi, logValues);
             bar.Axis.TickGenerator = new NumericManual([.. ticks.Select(t => t.Position)], [.. ticks.Select(t => t.Label)]);
             if (PlotFonts.Family is { } family)
             {
@@ -397,7 +397,7 @@ internal static class SweepHeatmap
             return new NumericAutomatic { LabelFormatter = AxisScale.LinearLabel, TickDensity = 0.6 };
         }
 
-        var ticks = LogTicks(axis.Coordinate(0), axis.Coordinate(axis.Values.Length - 1));
+        var ticks = AxisScale.LogTicks(axis.Coordinate(0), axis.Coordinate(axis.Values.Length - 1));
         return new NumericManual([.. ticks.Select(t => t.Position)], [.. ticks.Select(t => t.Label)]);
     }
 
@@ -406,57 +406,6 @@ internal static class SweepHeatmap
         double a = axis.Coordinate(0), b = axis.Coordinate(axis.Values.Length - 1);
         double pad = b > a ? 0.05 * (b - a) : 0.5;
         return (a - pad, b + pad);
-    }
-
-    /// <summary>
-    /// Ticks of a log10 range [<paramref name="lo"/>, <paramref name="hi"/>]: the decades, with 2× and 5× between them when
-    /// fewer than four decades are spanned, and 1..9× when less than one; labels 0.01, 1e-5 style.
-    /// </summary>
-    internal static IReadOnlyList<(double Position, string Label)> LogTicks(double lo, double hi)
-    {
-        double decades = hi - lo;
-        int every = Math.Max(1, (int)Math.Ceiling(decades / 7));
-        double[] within = decades < 1 ? [1, 2, 3, 4, 5, 6, 7, 8, 9] : decades < 4 ? [1, 2, 5] : [1];
-        var ticks = new List<(double, string)>();
-        for (int k = (int)Math.Floor(lo); k <= (int)Math.Ceiling(hi); k++)
-        {
-            if (k % every != 0)
-            {
-                continue;
-            }
-
-            foreach (double f in within)
-            {
-                double at = k + Math.Log10(f);
-                if (at >= lo - 1e-9 && at <= hi + 1e-9)
-                {
-                    ticks.Add((at, AxisScale.PowerOfTenLabel(at)));
-                }
-            }
-        }
-
-        return ticks;
-    }
-
-    /// <summary>Colourbar ticks over [<paramref name="lo"/>, <paramref name="hi"/>] in colour units (log10 when <paramref name="log"/>): 5–8 at 1-2-5 steps.</summary>
-    internal static IReadOnlyList<(double Position, string Label)> ColourTicks(double lo, double hi, bool log)
-    {
-        if (log)
-        {
-            return LogTicks(lo, hi);
-        }
-
-        var ticks = new List<(double, string)>();
-        double raw = (hi - lo) / 6;
-        double magnitude = Math.Pow(10, Math.Floor(Math.Log10(raw)));
-        double step = new[] { 1.0, 2.0, 5.0, 10.0 }.Select(f => f * magnitude).First(s => s >= raw * (1 - 1e-9));
-        for (double t = Math.Ceiling(lo / step) * step; t <= hi + (step * 1e-9); t += step)
-        {
-            double rounded = Math.Round(t / step) * step; // no 0.30000000000000004
-            ticks.Add((rounded, AxisScale.LinearLabel(rounded)));
-        }
-
-        return ticks;
     }
 
     private static string Caption(string summary, SweptAxis x, SweptAxis y, IReadOnlyList<SweptAxis> averaged,

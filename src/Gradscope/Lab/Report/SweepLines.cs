@@ -194,7 +194,7 @@ internal static class SweepLines
         plot.Axes.Bottom.TickGenerator = XTicks(x);
         if (logValues)
         {
-            var ticks = SweepHeatmap.LogTicks(bottom, top);
+            var ticks = AxisScale.LogTicks(bottom, top);
             plot.Axes.Left.TickGenerator = ticks.Count >= 2
                 ? new NumericManual([.. ticks.Select(t => t.Position)], [.. ticks.Select(t => t.Label)])
                 : new NumericAutomatic { LabelFormatter = v => AxisScale.PowerOfTenLabel(v) };

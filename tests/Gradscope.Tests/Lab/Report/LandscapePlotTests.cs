@@ -145,14 +145,14 @@ public sealed class LandscapePlotTests : IDisposable
     [Fact]
     public void ColourBarTicksAreOneTwoFiveSteps()
     {
-        var log = LandscapeSurface.ColourTicks(Math.Log10(0.02), Math.Log10(6.3), log: true);
+        var log = AxisScale.ColourTicks(Math.Log10(0.02), Math.Log10(6.3), log: true);
         Assert.Equal(["0.02", "0.05", "0.1", "0.2", "0.5", "1", "2", "5"], log.Select(t => t.Label));
         Assert.Equal(Math.Log10(0.05), log[1].Position, 12);
 
-        var wide = LandscapeSurface.ColourTicks(-3.2, 6.5, log: true); // ten decades: every other one, no 2x/5x
+        var wide = AxisScale.ColourTicks(-3.2, 6.5, log: true); // ten decades: every other one, no 2x/5x
         Assert.Equal(["0.01", "1", "100", "1e4", "1e6"], wide.Select(t => t.Label));
 
-        var linear = LandscapeSurface.ColourTicks(0.7, 3.3, log: false);
+        var linear = AxisScale.ColourTicks(0.7, 3.3, log: false);
         Assert.Equal([1.0, 1.5, 2.0, 2.5, 3.0], linear.Select(t => t.Position));
     }
 
