@@ -122,7 +122,7 @@ public static class LandscapeAnalysis
         var points = new List<SurfacePoint>(done.Values);
         int resumed = points.Count;
         int total = alpha.Points * (beta?.Points ?? 1);
-        using (var grid = new StreamWriter(Path.Combine(outDir, GridFile), append: resumed > 0))
+        using (var grid = new StreamWriter(Path.Combine(outDir, GridFile), append: resumed > 0) { NewLine = "\n" })
         {
             if (resumed == 0)
             {
@@ -218,10 +218,13 @@ public static class LandscapeAnalysis
             {
                 throw new BadInputException($"--out {dir}: holds a different landscape ({File.ReadAllText(metaPath)}); choose another folder or delete it");
             }
-            foreach (var line in File.ReadLines(gridPath).Skip(1))
+            // Every point is written as a whole line and flushed: text after the last newline is a line a kill
+            // cut short (which may still parse, e.g. "1,0" of "1,0.53"), so only newline-terminated lines count.
+            var text = File.ReadAllText(gridPath);
+            var complete = text[..(text.LastIndexOf('\n') + 1)].Split('\n', StringSplitOptions.RemoveEmptyEntries);
+            foreach (var line in complete.Skip(1))
             {
                 var f = line.Split(',');
-                // A line cut short by a kill is ignored (and recomputed).
                 if (f.Length != (twoD ? 3 : 2) || !f.All(x => double.TryParse(x, NumberStyles.Float, CultureInfo.InvariantCulture, out _)))
                 {
                     continue;
@@ -231,7 +234,7 @@ public static class LandscapeAnalysis
                 found[(i, j)] = new SurfacePoint(i, j, a, b, loss, double.NaN, double.NaN);
             }
             // Rewrite the file from what parsed, so a torn last line does not stay in it.
-            using var w = new StreamWriter(gridPath, append: false);
+            using var w = new StreamWriter(gridPath, append: false) { NewLine = "\n" };
             w.WriteLine(twoD ? "alpha,beta,loss" : "alpha,loss");
             foreach (var p in found.Values)
             {
