@@ -34,7 +34,6 @@ import argparse
 import json
 import os
 import statistics
-import struct
 import sys
 import time
 
@@ -46,20 +45,7 @@ SAMPLES = 1000
 TOL = 1e-3
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from mlp_peer import Mlp, loss_fn, read_safetensors  # noqa: E402  (shared with the other peers)
-from mlp_peer import load_data as _load_data, make_data as _make_data, make_model as _make_model  # noqa: E402
-
-
-def make_data(seed, dtype):
-    return _make_data(seed, dtype, WIDTHS, SAMPLES)
-
-
-def load_data(path, dtype):
-    return _load_data(path, dtype, WIDTHS)
-
-
-def make_model(seed, dtype, init_path):
-    return _make_model(seed, dtype, init_path, WIDTHS)
+from mlp_peer import load_data, loss_fn, make_data, make_model  # noqa: E402  (shared with the other peers)
 
 
 class Hessian:
@@ -154,8 +140,8 @@ def main():
     torch.set_num_threads(args.threads)
     dtype = torch.float64 if args.dtype == "float64" else torch.float32
 
-    x, y = load_data(args.data, dtype) if args.data else make_data(args.seed, dtype)
-    model = make_model(args.seed, dtype, args.init)
+    x, y = load_data(args.data, dtype, WIDTHS) if args.data else make_data(args.seed, dtype, WIDTHS, SAMPLES)
+    model = make_model(args.seed, dtype, args.init, WIDTHS)
     h = Hessian(model, x, y)
 
     (fresh, fresh_all), (retained, retained_all) = rates([h.fresh, h.retained], h.dim, args.warmup, args.batches, args.hvps, args.seed + 1)

@@ -36,7 +36,6 @@ import json
 import os
 import resource
 import statistics
-import struct
 import sys
 import time
 
@@ -47,20 +46,7 @@ WIDTHS = [784, 200, 10]
 SAMPLES = 1000
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from mlp_peer import Mlp, loss_fn, read_safetensors  # noqa: E402  (shared with the other peers)
-from mlp_peer import load_data as _load_data, make_data as _make_data, make_model as _make_model  # noqa: E402
-
-
-def make_data(seed, dtype):
-    return _make_data(seed, dtype, WIDTHS, SAMPLES)
-
-
-def load_data(path, dtype):
-    return _load_data(path, dtype, WIDTHS)
-
-
-def make_model(seed, dtype, init_path):
-    return _make_model(seed, dtype, init_path, WIDTHS)
+from mlp_peer import load_data, loss_fn, make_data, make_model  # noqa: E402  (shared with the other peers)
 
 
 def filter_normalized_direction(params, gen):
@@ -104,8 +90,8 @@ def main():
     dtype = torch.float64 if args.dtype == "float64" else torch.float32
     baseline_rss = rss_mb_now()
 
-    x, y = load_data(args.data, dtype) if args.data else make_data(args.seed, dtype)
-    model = make_model(args.seed, dtype, args.init)
+    x, y = load_data(args.data, dtype, WIDTHS) if args.data else make_data(args.seed, dtype, WIDTHS, SAMPLES)
+    model = make_model(args.seed, dtype, args.init, WIDTHS)
     params = list(model.parameters())
     for q in params:
         q.requires_grad_(False)
