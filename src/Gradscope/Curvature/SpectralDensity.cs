@@ -56,6 +56,20 @@ public sealed record SpectralDensity(double[][] Nodes, double[][] Weights)
         {
             throw new ArgumentException($"spectral density: a grid needs at least 2 points, got {points}", nameof(points));
         }
+        var (lo, hi) = NodeRange();
+        double width = hi - lo;
+        double pad = 0.1 * (width > 0 ? width : Math.Max(Math.Abs(hi), 1));
+        var grid = new double[points];
+        for (int i = 0; i < points; i++)
+        {
+            grid[i] = lo - pad + (width + 2 * pad) * i / (points - 1);
+        }
+        return grid;
+    }
+
+    /// <summary>The lowest and the highest node over all probes (the extreme Ritz values).</summary>
+    public (double Min, double Max) NodeRange()
+    {
         double lo = double.PositiveInfinity, hi = double.NegativeInfinity;
         foreach (var nodes in Nodes)
         {
@@ -69,15 +83,33 @@ public sealed record SpectralDensity(double[][] Nodes, double[][] Weights)
         {
             throw new InvalidOperationException("spectral density: no nodes");
         }
-        double width = hi - lo;
-        double pad = 0.1 * (width > 0 ? width : Math.Max(Math.Abs(hi), 1));
+        return (lo, hi);
+    }
+
+    /// <summary>Broadening when none is given: this fraction of the width of the spectrum found.</summary>
+    public const double DefaultRelativeSigma = 0.01;
+
+    /// <summary>
+    /// The density on a grid of <paramref name="points"/> reaching 5σ beyond the extreme nodes (all but
+    /// ~1e-7 of the mass), with σ = <paramref name="sigma"/> or <see cref="DefaultRelativeSigma"/> of the
+    /// nodes' range — what the hessian-density probe stores and <c>gradscope hessian --density</c> prints.
+    /// </summary>
+    public (double[] Grid, double[] Density) Broadened(int points, double? sigma = null)
+    {
+        var (lo, hi) = NodeRange();
+        double width = Math.Max(hi - lo, 1e-12 * Math.Max(1, Math.Abs(hi)));
+        double s = sigma ?? DefaultRelativeSigma * width;
         var grid = new double[points];
         for (int i = 0; i < points; i++)
         {
-            grid[i] = lo - pad + (width + 2 * pad) * i / (points - 1);
+            grid[i] = lo - 5 * s + (width + 10 * s) * i / (points - 1);
         }
-        return grid;
+        return (grid, Evaluate(grid, s));
     }
+
+    /// <summary>Exact eigenvalues as a density: one "probe" with weight 1/n on each (a dense Hessian's spectrum).</summary>
+    public static SpectralDensity OfEigenvalues(double[] values) =>
+        new([values], [Enumerable.Repeat(1.0 / values.Length, values.Length).ToArray()]);
 
     /// <summary>
     /// Σ_probes Σ_j τ_j θ_j^p / probes, an estimate of tr(A^p)/P. Gauss quadrature with m nodes is exact

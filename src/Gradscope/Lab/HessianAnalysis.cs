@@ -55,7 +55,7 @@ public static class HessianAnalysis
             double[]? grid = null, density = null;
             if (q.Density)
             {
-                (grid, density) = Broadened(values, q.DensityPoints);
+                (grid, density) = SpectralDensity.OfEigenvalues(values).Broadened(q.DensityPoints);
             }
             return new HessianResult(state.Step, p, n, "exact", values.Take(q.Top).ToArray(), new double[Math.Min(q.Top, p)], op.Applications,
                 trace, q.Trace ? 0.0 : null, grid, density, sw.Elapsed.TotalSeconds);
@@ -65,40 +65,9 @@ public static class HessianAnalysis
         double[]? g = null, d = null;
         if (q.Density)
         {
-            var slq = StochasticLanczosQuadrature.Estimate(op, q.DensityVectors, Math.Min(q.LanczosSteps, p), key.Fold(3));
-            var nodes = slq.Nodes.SelectMany(x => x).ToArray();
-            (g, _) = Broadened(nodes, q.DensityPoints);
-            d = slq.Evaluate(g, Sigma(nodes));
+            (g, d) = StochasticLanczosQuadrature.Estimate(op, q.DensityVectors, Math.Min(q.LanczosSteps, p), key.Fold(3)).Broadened(q.DensityPoints);
         }
         return new HessianResult(state.Step, p, n, "lanczos", top.Values, top.Residuals, op.Applications,
             tr?.Trace, tr?.StdErr, g, d, sw.Elapsed.TotalSeconds);
-    }
-
-    /// <summary>Broadening: 1% of the spectrum's width (as the hessian-density probe).</summary>
-    private static double Sigma(double[] values)
-    {
-        double w = values.Max() - values.Min();
-        return 0.01 * (w > 0 ? w : Math.Max(1e-12, Math.Abs(values[0])));
-    }
-
-    /// <summary>The grid ±5σ beyond the extreme values and, for exact eigenvalues, the Gaussian-broadened density (1/P) Σ N(x; λ_i, σ²).</summary>
-    private static (double[] Grid, double[] Density) Broadened(double[] values, int points)
-    {
-        double s = Sigma(values), lo = values.Min() - 5 * s, hi = values.Max() + 5 * s;
-        var grid = new double[points];
-        var dens = new double[points];
-        double norm = 1 / (values.Length * s * Math.Sqrt(2 * Math.PI));
-        for (int i = 0; i < points; i++)
-        {
-            grid[i] = lo + (hi - lo) * i / (points - 1);
-            double acc = 0;
-            foreach (var l in values)
-            {
-                double z = (grid[i] - l) / s;
-                acc += Math.Exp(-0.5 * z * z);
-            }
-            dens[i] = acc * norm;
-        }
-        return (grid, dens);
     }
 }

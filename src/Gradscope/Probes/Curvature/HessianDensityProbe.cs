@@ -20,25 +20,14 @@ public sealed class HessianDensityProbe<T>(CurvatureSettings settings, int probe
 
     public const int DefaultPoints = 200;
 
-    /// <summary>Broadening as a fraction of the spectrum's width when no sigma is given.</summary>
-    public const double DefaultRelativeSigma = 0.01;
-
     public string Kind => "hessian-density";
 
     public void Record(ProbeContext<T> ctx, IMetricSink sink)
     {
         var op = HessianAt.Create(ctx, settings);
         var d = StochasticLanczosQuadrature.Estimate(op, probes, Math.Min(steps, op.Dimension), settings.Key.Fold((ulong)ctx.Step));
-        double lo = d.Nodes.SelectMany(n => n).Min(), hi = d.Nodes.SelectMany(n => n).Max();
-        double width = Math.Max(hi - lo, 1e-12 * Math.Max(1, Math.Abs(hi)));
-        double s = sigma ?? DefaultRelativeSigma * width;
-        // ±5σ beyond the extreme Ritz values keeps all but ~1e-7 of the mass on the grid.
-        var grid = new double[points];
-        for (int i = 0; i < points; i++)
-        {
-            grid[i] = lo - 5 * s + (width + 10 * s) * i / (points - 1);
-        }
-        var density = d.Evaluate(grid, s);
+        var (lo, hi) = d.NodeRange();
+        var (grid, density) = d.Broadened(points, sigma);
         sink.WriteVector(ctx.Step, ctx.Time, "hessian/density/grid", grid);
         sink.WriteVector(ctx.Step, ctx.Time, "hessian/density", density);
         sink.Write(ctx.Step, ctx.Time, "hessian/density/min", lo);
