@@ -10,7 +10,7 @@ namespace Gradscope.Probes.Curvature;
 /// </summary>
 internal static class HessianAt
 {
-    public static HessianOperator<T> Create<T>(ProbeContext<T> ctx, CurvatureSettings s, IReadOnlyList<int>? block = null)
+    public static HessianOperator<T> Create<T>(ProbeContext<T> ctx, CurvatureSettings s)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         var (x, y) = (ctx.Data.Train.X, ctx.Data.Train.Y);
@@ -19,7 +19,7 @@ internal static class HessianAt
             x = Tensor.Slice(x, 0, 0, m);
             y = Tensor.Slice(y, 0, 0, m);
         }
-        return new HessianOperator<T>(ctx.Model, ctx.Loss, x.Detach(), y.Detach(), ctx.Params, s.ChunkSize, block);
+        return new HessianOperator<T>(ctx.Model, ctx.Loss, x.Detach(), y.Detach(), ctx.Params, s.ChunkSize);
     }
 
     /// <summary>Lanczos options for record <paramref name="step"/>: a warm start when there is one, else a seeded random start.</summary>

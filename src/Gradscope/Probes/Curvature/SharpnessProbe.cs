@@ -47,7 +47,7 @@ public sealed class SharpnessProbe<T>(CurvatureSettings settings, int? top = nul
         {
             foreach (var (name, indices) in Layers(ctx))
             {
-                var block = HessianAt.Create(ctx, settings, indices);
+                var block = op.ForBlock(indices); // the same cut data, no second copy
                 var lb = Lanczos.Top(block, 1, HessianAt.Lanczos(settings, ctx.Step, null));
                 sink.Write(ctx.Step, ctx.Time, "sharpness/" + name, lb.Values[0]);
             }
