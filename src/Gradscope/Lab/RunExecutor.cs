@@ -155,7 +155,8 @@ public static class RunExecutor
             .ToArray();
     }
 
-    private sealed class WriterSink(MetricWriter writer) : IMetricSink
+    /// <summary>Probes' metrics into a run's store writer (a solo run, or one replica of a batch).</summary>
+    internal sealed class WriterSink(MetricWriter writer) : IMetricSink
     {
         public void Write(long step, double time, string name, double value) => writer.Append(step, time, name, value);
 

@@ -56,9 +56,9 @@ public static class SweepEnsemble
         var writers = runs.Select(r => store.OpenMetricWriter(r.Id, background: false)).ToList();
         var clock = Stopwatch.StartNew();
         IReadOnlyList<EnsembleResult<T>> results;
-        using (var beat = new LeaseKeeper(store.Location, sweepId, claimed.Select(c => c.Trial).ToList(), workerId, lease))
+        using (var beat = new LeaseHeartbeat(store.Location, sweepId, claimed.Select(c => c.Trial).ToList(), workerId, lease))
         {
-            results = EnsembleRunner.Run<T>(specs, writers.Select(w => (IMetricSink)new WriterSink(w)).ToList(), cancel);
+            results = EnsembleRunner.Run<T>(specs, writers.Select(w => (IMetricSink)new RunExecutor.WriterSink(w)).ToList(), cancel);
         }
         int done = 0;
         for (int i = 0; i < runs.Count; i++)
@@ -99,50 +99,5 @@ public static class SweepEnsemble
             done++;
         }
         return done;
-    }
-
-    private sealed class WriterSink(MetricWriter writer) : IMetricSink
-    {
-        public void Write(long step, double time, string name, double value) => writer.Append(step, time, name, value);
-
-        public void WriteVector(long step, double time, string name, ReadOnlySpan<double> values) => writer.AppendVector(step, time, name, values);
-    }
-
-    /// <summary>Renews the leases of a batch's trials from a timer thread, on a store connection of its own (store instances are single-threaded).</summary>
-    private sealed class LeaseKeeper : IDisposable
-    {
-        private readonly Timer _timer;
-        private readonly IRunStore _store;
-
-        public LeaseKeeper(string location, string sweep, List<int> trials, string worker, TimeSpan lease)
-        {
-            var gate = new object();
-            _store = RunStore.Open(location);
-            var sweeps = (ISweepStore)_store;
-            _timer = new Timer(_ =>
-            {
-                lock (gate)
-                {
-                    foreach (var t in trials)
-                    {
-                        try
-                        {
-                            sweeps.RenewLease(sweep, t, worker, lease);
-                        }
-                        catch (StoreException)
-                        {
-                        }
-                    }
-                }
-            }, null, lease / 3, lease / 3);
-        }
-
-        public void Dispose()
-        {
-            using var done = new ManualResetEvent(false);
-            _timer.Dispose(done);
-            done.WaitOne();
-            _store.Dispose();
-        }
     }
 }

@@ -65,7 +65,7 @@ public static class SweepWorker
     {
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancel);
         bool lost = false;
-        using var heartbeat = new Heartbeat(location, t.SweepId, t.Trial, workerId, lease, () =>
+        using var heartbeat = new LeaseHeartbeat(location, t.SweepId, [t.Trial], workerId, lease, _ =>
         {
             lost = true;
             stop.Cancel();
@@ -111,52 +111,6 @@ public static class SweepWorker
         }
         sweeps.FinishTrial(t.SweepId, t.Trial, workerId, status, result.Id, result.Error);
         return status;
-    }
-
-    /// <summary>Renews a trial's lease every third of its length on a connection of its own (store instances are single-threaded).</summary>
-    private sealed class Heartbeat : IDisposable
-    {
-        private readonly CancellationTokenSource _stop = new();
-        private readonly Thread _thread;
-
-        public Heartbeat(string location, string sweep, int trial, string worker, TimeSpan lease, Action onLost)
-        {
-            _thread = new Thread(() =>
-            {
-                using var store = RunStore.Open(location);
-                var s = (ISweepStore)store;
-                while (!_stop.Token.WaitHandle.WaitOne(lease / 3))
-                {
-                    bool held;
-                    try
-                    {
-                        held = s.RenewLease(sweep, trial, worker, lease);
-                    }
-                    catch (StoreException)
-                    {
-                        continue; // a transient outage: try again at the next beat, the lease has slack
-                    }
-                    if (!held)
-                    {
-                        onLost();
-                        return;
-                    }
-                }
-            }) { IsBackground = true, Name = "gradscope-lease" };
-            _thread.Start();
-        }
-
-        public void Stop()
-        {
-            _stop.Cancel();
-            _thread.Join();
-        }
-
-        public void Dispose()
-        {
-            Stop();
-            _stop.Dispose();
-        }
     }
 
     /// <summary>The axis values of a trial as the JSON object stored with it.</summary>
