@@ -1,5 +1,4 @@
 using System.Numerics;
-using System.Runtime.InteropServices;
 using Gradscope.Nn;
 using Gradscope.Tensors;
 
@@ -58,22 +57,7 @@ internal static class ParamMath
             dst.Clear();
             return;
         }
-        int i = 0;
-        if (Vector.IsHardwareAccelerated && Vector<T>.IsSupported)
-        {
-            var vv = MemoryMarshal.Cast<T, Vector<T>>(v);
-            var vd = MemoryMarshal.Cast<T, Vector<T>>(dst);
-            var vc = new Vector<T>(c);
-            for (int k = 0; k < vv.Length; k++)
-            {
-                vd[k] = vv[k] * vc;
-            }
-            i = vv.Length * Vector<T>.Count;
-        }
-        for (; i < v.Length; i++)
-        {
-            dst[i] = v[i] * c;
-        }
+        System.Numerics.Tensors.TensorPrimitives.Multiply(v, c, dst);
     }
 
     /// <summary>
@@ -86,22 +70,7 @@ internal static class ParamMath
         {
             return;
         }
-        int i = 0;
-        if (Vector.IsHardwareAccelerated && Vector<T>.IsSupported)
-        {
-            var vv = MemoryMarshal.Cast<T, Vector<T>>(v);
-            var vd = MemoryMarshal.Cast<T, Vector<T>>(dst);
-            var vc = new Vector<T>(c);
-            for (int k = 0; k < vv.Length; k++)
-            {
-                vd[k] = vd[k] + vv[k] * vc;
-            }
-            i = vv.Length * Vector<T>.Count;
-        }
-        for (; i < v.Length; i++)
-        {
-            dst[i] = dst[i] + v[i] * c;
-        }
+        System.Numerics.Tensors.TensorPrimitives.MultiplyAdd(v, c, dst, dst); // (v·c) + dst, not fused
     }
 
     /// <summary>Σ_k c_k·v_k in the order written, each coefficient rounded to T first.</summary>
